@@ -1,0 +1,464 @@
+//! Key bindings: the default table, `[keys]` overrides, and the help text made from the same
+//! table (so the help overlay can never disagree with what the keys do).
+
+use std::fmt;
+
+/// A user intent. Keys map to these; `App::update` decides what each means in the current focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Action {
+    Down,
+    Up,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    NextPane,
+    FocusLeft,
+    FocusRight,
+    Open,
+    Back,
+    Quit,
+    NextUnread,
+    PrevUnread,
+    ToggleRead,
+    ToggleStar,
+    MarkAllRead,
+    MarkReadAndNext,
+    Undo,
+    OpenInBrowser,
+    Search,
+    ToggleUnreadOnly,
+    RefreshAll,
+    RefreshFeed,
+    FullText,
+    LinkList,
+    Help,
+}
+
+/// A key as written in the config and shown in help: a name plus ctrl/alt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyChord {
+    pub key: Key,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Key {
+    Char(char),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+}
+
+impl KeyChord {
+    pub const fn plain(key: Key) -> KeyChord {
+        KeyChord {
+            key,
+            ctrl: false,
+            alt: false,
+        }
+    }
+    pub const fn ch(c: char) -> KeyChord {
+        KeyChord::plain(Key::Char(c))
+    }
+    pub const fn ctrl(c: char) -> KeyChord {
+        KeyChord {
+            key: Key::Char(c),
+            ctrl: true,
+            alt: false,
+        }
+    }
+
+    /// Parses "j", "G", "ctrl-r", "alt-x", "enter", "space", "pgdn", "?".
+    pub fn parse(text: &str) -> Result<KeyChord, String> {
+        let mut rest = text.trim();
+        let (mut ctrl, mut alt) = (false, false);
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if rest.chars().count() > 2 && (lower.starts_with("ctrl-") || lower.starts_with("c-")) {
+                ctrl = true;
+                rest = &rest[rest.find('-').map_or(0, |i| i + 1)..];
+            } else if rest.chars().count() > 2 && (lower.starts_with("alt-") || lower.starts_with("m-")) {
+                alt = true;
+                rest = &rest[rest.find('-').map_or(0, |i| i + 1)..];
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let key = match (chars.next(), chars.next()) {
+            (Some(c), None) if !c.is_control() => Key::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "enter" | "return" => Key::Enter,
+                "esc" | "escape" => Key::Esc,
+                "tab" => Key::Tab,
+                "backtab" | "shift-tab" => Key::BackTab,
+                "backspace" => Key::Backspace,
+                "space" => Key::Char(' '),
+                "up" => Key::Up,
+                "down" => Key::Down,
+                "left" => Key::Left,
+                "right" => Key::Right,
+                "pgup" | "pageup" => Key::PageUp,
+                "pgdn" | "pagedown" => Key::PageDown,
+                "home" => Key::Home,
+                "end" => Key::End,
+                _ => {
+                    return Err(format!(
+                        "'{text}' is not a key; write keys like \"j\", \"G\", \"ctrl-r\", \"enter\", \"space\", \"pgdn\""
+                    ));
+                }
+            },
+        };
+        Ok(KeyChord { key, ctrl, alt })
+    }
+}
+
+impl fmt::Display for KeyChord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("alt-")?;
+        }
+        match self.key {
+            Key::Char(' ') => f.write_str("space"),
+            Key::Char(c) => write!(f, "{c}"),
+            Key::Enter => f.write_str("enter"),
+            Key::Esc => f.write_str("esc"),
+            Key::Tab => f.write_str("tab"),
+            Key::BackTab => f.write_str("shift-tab"),
+            Key::Backspace => f.write_str("backspace"),
+            Key::Up => f.write_str("↑"),
+            Key::Down => f.write_str("↓"),
+            Key::Left => f.write_str("←"),
+            Key::Right => f.write_str("→"),
+            Key::PageUp => f.write_str("pgup"),
+            Key::PageDown => f.write_str("pgdn"),
+            Key::Home => f.write_str("home"),
+            Key::End => f.write_str("end"),
+        }
+    }
+}
+
+/// One row of the binding table: config name, help text, default keys.
+pub struct Binding {
+    pub action: Action,
+    pub name: &'static str,
+    pub help: &'static str,
+    pub defaults: &'static [KeyChord],
+}
+
+use Key as K;
+const fn p(k: Key) -> KeyChord {
+    KeyChord::plain(k)
+}
+const fn c(ch: char) -> KeyChord {
+    KeyChord::ch(ch)
+}
+
+/// The default bindings, in the order the help overlay lists them.
+pub const BINDINGS: &[Binding] = &[
+    Binding {
+        action: Action::Down,
+        name: "down",
+        help: "move down / scroll",
+        defaults: &[c('j'), p(K::Down)],
+    },
+    Binding {
+        action: Action::Up,
+        name: "up",
+        help: "move up / scroll",
+        defaults: &[c('k'), p(K::Up)],
+    },
+    Binding {
+        action: Action::Top,
+        name: "top",
+        help: "go to the top",
+        defaults: &[c('g'), p(K::Home)],
+    },
+    Binding {
+        action: Action::Bottom,
+        name: "bottom",
+        help: "go to the bottom",
+        defaults: &[c('G'), p(K::End)],
+    },
+    Binding {
+        action: Action::PageDown,
+        name: "page_down",
+        help: "page down",
+        defaults: &[p(K::PageDown), c(' ')],
+    },
+    Binding {
+        action: Action::PageUp,
+        name: "page_up",
+        help: "page up",
+        defaults: &[p(K::PageUp)],
+    },
+    Binding {
+        action: Action::NextPane,
+        name: "next_pane",
+        help: "switch pane",
+        defaults: &[p(K::Tab)],
+    },
+    Binding {
+        action: Action::FocusLeft,
+        name: "focus_left",
+        help: "pane to the left",
+        defaults: &[c('h'), p(K::Left)],
+    },
+    Binding {
+        action: Action::FocusRight,
+        name: "focus_right",
+        help: "pane to the right",
+        defaults: &[c('l'), p(K::Right)],
+    },
+    Binding {
+        action: Action::Open,
+        name: "open",
+        help: "open feed / article",
+        defaults: &[p(K::Enter)],
+    },
+    Binding {
+        action: Action::Back,
+        name: "back",
+        help: "back (quit from the feed list)",
+        defaults: &[c('q'), p(K::Esc)],
+    },
+    Binding {
+        action: Action::Quit,
+        name: "quit",
+        help: "quit",
+        defaults: &[c('Q'), KeyChord::ctrl('c')],
+    },
+    Binding {
+        action: Action::NextUnread,
+        name: "next_unread",
+        help: "next unread article",
+        defaults: &[c('n')],
+    },
+    Binding {
+        action: Action::PrevUnread,
+        name: "prev_unread",
+        help: "previous unread article",
+        defaults: &[c('N')],
+    },
+    Binding {
+        action: Action::ToggleRead,
+        name: "toggle_read",
+        help: "toggle read",
+        defaults: &[c('r')],
+    },
+    Binding {
+        action: Action::ToggleStar,
+        name: "toggle_star",
+        help: "toggle star",
+        defaults: &[c('s')],
+    },
+    Binding {
+        action: Action::MarkAllRead,
+        name: "mark_all_read",
+        help: "mark everything in view read",
+        defaults: &[c('A')],
+    },
+    Binding {
+        action: Action::MarkReadAndNext,
+        name: "mark_read_next",
+        help: "mark read, go to next unread",
+        defaults: &[c('d')],
+    },
+    Binding {
+        action: Action::Undo,
+        name: "undo",
+        help: "undo the last marking",
+        defaults: &[c('u')],
+    },
+    Binding {
+        action: Action::OpenInBrowser,
+        name: "open_browser",
+        help: "open link in browser",
+        defaults: &[c('o')],
+    },
+    Binding {
+        action: Action::Search,
+        name: "search",
+        help: "search all articles",
+        defaults: &[c('/')],
+    },
+    Binding {
+        action: Action::ToggleUnreadOnly,
+        name: "toggle_unread_only",
+        help: "show unread only / all",
+        defaults: &[c('f')],
+    },
+    Binding {
+        action: Action::RefreshAll,
+        name: "refresh_all",
+        help: "refresh all feeds",
+        defaults: &[c('R')],
+    },
+    Binding {
+        action: Action::RefreshFeed,
+        name: "refresh_feed",
+        help: "refresh selected feed",
+        defaults: &[KeyChord::ctrl('r')],
+    },
+    Binding {
+        action: Action::FullText,
+        name: "full_text",
+        help: "article: toggle full text",
+        defaults: &[c('F')],
+    },
+    Binding {
+        action: Action::LinkList,
+        name: "link_list",
+        help: "article: jump to links (1-9 opens)",
+        defaults: &[c('L')],
+    },
+    Binding {
+        action: Action::Help,
+        name: "help",
+        help: "this help",
+        defaults: &[c('?')],
+    },
+];
+
+/// Validates a `[keys]` entry: the action name and each chord.
+pub fn parse_override(name: &str, chords: &[String]) -> Result<(Action, Vec<KeyChord>), String> {
+    let binding = BINDINGS.iter().find(|b| b.name == name).ok_or_else(|| {
+        let names: Vec<&str> = BINDINGS.iter().map(|b| b.name).collect();
+        let best = names
+            .iter()
+            .map(|n| (strsim::damerau_levenshtein(name, n), *n))
+            .filter(|(d, _)| *d <= 3)
+            .min_by_key(|(d, _)| *d);
+        match best {
+            Some((_, n)) => format!("unknown action '{name}'; did you mean '{n}'?"),
+            None => format!("unknown action '{name}'; actions: {}", names.join(", ")),
+        }
+    })?;
+    if chords.is_empty() {
+        return Err(format!("'{name}' needs at least one key"));
+    }
+    let parsed = chords
+        .iter()
+        .map(|c| KeyChord::parse(c))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((binding.action, parsed))
+}
+
+/// The live keymap: defaults with config overrides applied.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    entries: Vec<(KeyChord, Action)>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap::new(&[])
+    }
+}
+
+impl Keymap {
+    /// Builds the map; an override replaces that action's defaults, and a key taken by an
+    /// override is removed from whatever action had it by default.
+    pub fn new(overrides: &[crate::config::KeyOverride]) -> Keymap {
+        let mut entries: Vec<(KeyChord, Action)> = Vec::new();
+        for b in BINDINGS {
+            if overrides.iter().any(|o| o.action == b.action) {
+                continue;
+            }
+            entries.extend(b.defaults.iter().map(|k| (*k, b.action)));
+        }
+        for o in overrides {
+            entries.retain(|(k, _)| !o.chords.contains(k));
+            entries.extend(o.chords.iter().map(|k| (*k, o.action)));
+        }
+        Keymap { entries }
+    }
+
+    pub fn action(&self, chord: KeyChord) -> Option<Action> {
+        self.entries.iter().find(|(k, _)| *k == chord).map(|(_, a)| *a)
+    }
+
+    /// The keys bound to an action, in table order.
+    pub fn keys_for(&self, action: Action) -> Vec<KeyChord> {
+        self.entries
+            .iter()
+            .filter(|(_, a)| *a == action)
+            .map(|(k, _)| *k)
+            .collect()
+    }
+
+    /// Help rows: keys (joined) and description, for every action with a key.
+    pub fn help_rows(&self) -> Vec<(String, &'static str)> {
+        BINDINGS
+            .iter()
+            .filter_map(|b| {
+                let keys = self.keys_for(b.action);
+                (!keys.is_empty()).then(|| {
+                    let text: Vec<String> = keys.iter().map(ToString::to_string).collect();
+                    (text.join(" "), b.help)
+                })
+            })
+            .collect()
+    }
+
+    /// A short hint like "r" for the status line.
+    pub fn hint(&self, action: Action) -> String {
+        self.keys_for(action)
+            .first()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::KeyOverride;
+
+    #[test]
+    fn parses_chords() {
+        assert_eq!(KeyChord::parse("ctrl-r"), Ok(KeyChord::ctrl('r')));
+        assert_eq!(KeyChord::parse("G"), Ok(KeyChord::ch('G')));
+        assert_eq!(KeyChord::parse("space"), Ok(KeyChord::ch(' ')));
+        assert_eq!(KeyChord::parse("pgdn"), Ok(KeyChord::plain(Key::PageDown)));
+        assert!(KeyChord::parse("ctrl-").is_ok() || KeyChord::parse("nonsense").is_err());
+        assert!(KeyChord::parse("nonsense").is_err());
+    }
+
+    #[test]
+    fn override_replaces_defaults_and_steals_keys() {
+        let map = Keymap::new(&[KeyOverride {
+            action: Action::NextUnread,
+            chords: vec![KeyChord::ch('j')],
+        }]);
+        assert_eq!(map.action(KeyChord::ch('j')), Some(Action::NextUnread));
+        assert_eq!(map.action(KeyChord::ch('n')), None);
+        assert_eq!(map.action(KeyChord::plain(Key::Down)), Some(Action::Down));
+        assert!(
+            map.help_rows()
+                .iter()
+                .any(|(k, h)| k == "j" && *h == "next unread article")
+        );
+    }
+
+    #[test]
+    fn unknown_action_suggests() {
+        let err = parse_override("next_unred", &["x".into()]).expect_err("typo");
+        assert!(err.contains("did you mean 'next_unread'"), "{err}");
+    }
+}

@@ -1,0 +1,3 @@
+//! The UI model.
+
+pub mod keymap;

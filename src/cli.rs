@@ -1,0 +1,212 @@
+//! The command line: clap's raw types, converted into a validated [`Command`] for dispatch.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tidings",
+    version,
+    about = "A fast, calm, keyboard-driven terminal news reader"
+)]
+pub struct Cli {
+    /// Config file (default: $TIDINGS_CONFIG, else the platform config dir).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Data dir for the database and log (default: $TIDINGS_DATA_DIR, else the platform data dir).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// More detail in the log file (-v info, -vv debug, -vvv trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Option<RawCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RawCommand {
+    /// Fetch every feed (or one) once, headless.
+    Refresh {
+        /// Only this feed (its name or URL).
+        #[arg(long, value_name = "NAME|URL")]
+        feed: Option<String>,
+    },
+    /// List articles, newest first.
+    List(ListArgs),
+    /// Print one article as readable text.
+    Show {
+        /// The article id (from `tidings list`).
+        id: i64,
+        /// Text width in columns (default: the config's article_width).
+        #[arg(long)]
+        width: Option<u16>,
+        /// Fetch and extract the full article from its web page.
+        #[arg(long)]
+        full: bool,
+    },
+    /// Mark articles read, unread, starred or unstarred.
+    Mark(MarkArgs),
+    /// List feeds with counts, last fetch and errors.
+    Feeds {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Config file commands.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Print a shell completion script.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    pub unread: bool,
+    #[arg(long)]
+    pub starred: bool,
+    #[arg(long, value_name = "NAME|URL")]
+    pub feed: Option<String>,
+    #[arg(long)]
+    pub tag: Option<String>,
+    #[arg(long, value_name = "QUERY")]
+    pub search: Option<String>,
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print only the number of matching articles.
+    #[arg(long)]
+    pub count: bool,
+    /// Print a JSON array.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MarkArgs {
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<i64>,
+    #[command(flatten)]
+    pub how: MarkHow,
+}
+
+/// Exactly one of these.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct MarkHow {
+    #[arg(long)]
+    pub read: bool,
+    #[arg(long)]
+    pub unread: bool,
+    #[arg(long)]
+    pub star: bool,
+    #[arg(long)]
+    pub unstar: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Validate the config and print the paths in use.
+    Check,
+}
+
+/// What to do, validated.
+#[derive(Debug, PartialEq)]
+pub enum Command {
+    Tui,
+    Refresh { feed: Option<String> },
+    List(ListArgsValid),
+    Show { id: i64, width: Option<u16>, full: bool },
+    Mark { ids: Vec<i64>, mark: Mark },
+    Feeds { json: bool },
+    ConfigCheck,
+    Completions(clap_complete::Shell),
+}
+
+#[derive(Debug, PartialEq, Eq, Clone)]
+pub struct ListArgsValid {
+    pub unread: bool,
+    pub starred: bool,
+    pub feed: Option<String>,
+    pub tag: Option<String>,
+    pub search: Option<String>,
+    pub limit: Option<usize>,
+    pub count: bool,
+    pub json: bool,
+}
+
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+pub enum Mark {
+    Read,
+    Unread,
+    Star,
+    Unstar,
+}
+
+impl Cli {
+    /// Turns parsed arguments into a [`Command`].
+    pub fn command(&self) -> Command {
+        match &self.command {
+            None => Command::Tui,
+            Some(RawCommand::Refresh { feed }) => Command::Refresh { feed: feed.clone() },
+            Some(RawCommand::List(a)) => Command::List(ListArgsValid {
+                unread: a.unread,
+                starred: a.starred,
+                feed: a.feed.clone(),
+                tag: a.tag.clone(),
+                search: a.search.clone().filter(|s| !s.trim().is_empty()),
+                limit: a.limit,
+                count: a.count,
+                json: a.json,
+            }),
+            Some(RawCommand::Show { id, width, full }) => Command::Show {
+                id: *id,
+                width: *width,
+                full: *full,
+            },
+            Some(RawCommand::Mark(m)) => Command::Mark {
+                ids: m.ids.clone(),
+                mark: if m.how.read {
+                    Mark::Read
+                } else if m.how.unread {
+                    Mark::Unread
+                } else if m.how.star {
+                    Mark::Star
+                } else {
+                    Mark::Unstar
+                },
+            },
+            Some(RawCommand::Feeds { json }) => Command::Feeds { json: *json },
+            Some(RawCommand::Config {
+                action: ConfigAction::Check,
+            }) => Command::ConfigCheck,
+            Some(RawCommand::Completions { shell }) => Command::Completions(*shell),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        <Cli as CommandFactory>::command().debug_assert();
+    }
+
+    #[test]
+    fn mark_needs_exactly_one_kind() {
+        assert!(Cli::try_parse_from(["tidings", "mark", "1", "2"]).is_err());
+        assert!(Cli::try_parse_from(["tidings", "mark", "1", "--read", "--star"]).is_err());
+        let cli = Cli::try_parse_from(["tidings", "mark", "1", "2", "--star"]).expect("ok");
+        assert_eq!(
+            cli.command(),
+            Command::Mark {
+                ids: vec![1, 2],
+                mark: Mark::Star
+            }
+        );
+    }
+}

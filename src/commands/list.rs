@@ -1,0 +1,90 @@
+//! `tidings list`: articles of a view, newest first, as text, JSON or a count.
+
+use anyhow::Result;
+use chrono::Utc;
+
+use super::{Context, UsageError, display_name, write_stdout};
+use crate::cli::ListArgsValid;
+use crate::model::{FeedId, Query, Scope};
+use crate::text::sanitize_line;
+
+pub fn run(ctx: &Context, args: &ListArgsValid) -> Result<i32> {
+    let (store, ids) = ctx.open_store()?;
+    let scope = if let Some(needle) = &args.feed {
+        Scope::Feeds(vec![ids[ctx.feed_index(needle)?]])
+    } else if let Some(tag) = &args.tag {
+        let feeds: Vec<FeedId> = ctx
+            .config
+            .feeds
+            .iter()
+            .zip(&ids)
+            .filter(|(f, _)| f.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)))
+            .map(|(_, id)| *id)
+            .collect();
+        if feeds.is_empty() {
+            return Err(UsageError(format!("no feed has the tag '{tag}'")).into());
+        }
+        Scope::Feeds(feeds)
+    } else {
+        Scope::All
+    };
+    let query = Query {
+        scope,
+        unread_only: args.unread,
+        starred_only: args.starred,
+        search: args.search.clone(),
+    };
+    if args.count {
+        let n = store.count(&query)?;
+        let n = args.limit.map_or(n, |l| n.min(l as u64));
+        write_stdout(format!("{n}\n").as_bytes())?;
+        return Ok(0);
+    }
+    let rows = store.headlines(&query, 0, args.limit.unwrap_or(usize::MAX >> 1))?;
+    let feeds = store.feeds(Utc::now())?;
+    let feed_of = |id: FeedId| feeds.iter().find(|f| f.id == id);
+    let mut out = String::new();
+    if args.json {
+        let items: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|a| {
+                let f = feed_of(a.feed_id);
+                serde_json::json!({
+                    "id": a.id.0,
+                    "feed": f.map(|f| display_name(&ctx.config, f)),
+                    "feed_url": f.map(|f| f.url.clone()),
+                    "title": sanitize_line(&a.title),
+                    "url": a.link,
+                    "published": a.published.map(|p| p.to_rfc3339()),
+                    "read": a.read,
+                    "starred": a.starred,
+                })
+            })
+            .collect();
+        out = serde_json::to_string(&items)?;
+        out.push('\n');
+    } else {
+        for a in &rows {
+            let flag = match (a.read, a.starred) {
+                (_, true) => '*',
+                (false, _) => 'N',
+                (true, _) => ' ',
+            };
+            let date = a
+                .published
+                .map(|p| p.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| "          ".into());
+            let feed = feed_of(a.feed_id)
+                .map(|f| display_name(&ctx.config, f))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "{:>7} {flag} {date}  {}  [{}]\n",
+                a.id.0,
+                sanitize_line(&a.title),
+                feed
+            ));
+        }
+    }
+    write_stdout(out.as_bytes())?;
+    Ok(0)
+}

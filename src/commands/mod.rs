@@ -1,0 +1,204 @@
+//! The headless command line: each subcommand over the same config, store and poller the UI
+//! uses. `anyhow` lives here, at the edge.
+
+pub mod list;
+pub mod refresh;
+pub mod show;
+
+use std::io::Write;
+
+use anyhow::{Context as _, Result};
+use chrono::Utc;
+
+use crate::cli::{Command, Mark};
+use crate::config::{Config, Paths};
+use crate::model::{ArticleId, FeedId, FeedState};
+use crate::store::Store;
+
+/// Paths and the loaded config, shared by every command.
+pub struct Context {
+    pub paths: Paths,
+    pub config: Config,
+}
+
+/// An error that should exit with status 2 (usage or config).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+impl Context {
+    /// Resolves paths, writes the default config on first run, and loads it.
+    pub fn load(paths: Paths) -> Result<Context> {
+        if crate::config::write_default_if_missing(&paths.config_file)? {
+            eprintln!(
+                "tidings: wrote the default config to {}",
+                paths.config_file.display()
+            );
+        }
+        let config = Config::load(&paths.config_file)?;
+        Ok(Context { paths, config })
+    }
+
+    /// Opens the store and registers the config's feeds; returns their ids in config order.
+    pub fn open_store(&self) -> Result<(Store, Vec<FeedId>)> {
+        let mut store = Store::open(&self.paths.database())?;
+        let urls: Vec<String> = self.config.feeds.iter().map(|f| f.url.to_string()).collect();
+        let ids = store.sync_feeds(&urls, Utc::now())?;
+        Ok((store, ids))
+    }
+
+    /// Finds the configured feed named by `needle` (name or URL).
+    pub fn feed_index(&self, needle: &str) -> Result<usize> {
+        self.config
+            .feeds
+            .iter()
+            .position(|f| f.url.as_str() == needle)
+            .or_else(|| {
+                let spec = self.config.feed_by_name_or_url(needle)?;
+                self.config.feeds.iter().position(|f| f == spec)
+            })
+            .ok_or_else(|| {
+                UsageError(format!(
+                    "no feed named '{needle}' in {}",
+                    self.config.path.display()
+                ))
+                .into()
+            })
+    }
+}
+
+/// The name shown for a feed: the config name, else the feed's own title, else its URL.
+pub fn display_name(config: &Config, state: &FeedState) -> String {
+    config
+        .feeds
+        .iter()
+        .find(|f| f.url.as_str() == state.url)
+        .and_then(|f| f.name.clone())
+        .or_else(|| state.title.clone())
+        .map(|n| crate::text::sanitize_line(&n))
+        .unwrap_or_else(|| state.url.clone())
+}
+
+/// Runs a headless command; returns the process exit code.
+pub fn run(command: Command, paths: Paths) -> Result<i32> {
+    match command {
+        Command::Completions(shell) => completions(shell),
+        Command::ConfigCheck => config_check(paths),
+        Command::Tui => Err(anyhow::anyhow!("the terminal UI is started by main")),
+        other => {
+            let ctx = Context::load(paths)?;
+            match other {
+                Command::Refresh { feed } => refresh::run(&ctx, feed.as_deref()),
+                Command::List(args) => list::run(&ctx, &args),
+                Command::Show { id, width, full } => show::run(&ctx, id, width, full),
+                Command::Mark { ids, mark } => mark_cmd(&ctx, &ids, mark),
+                Command::Feeds { json } => feeds(&ctx, json),
+                _ => Ok(0),
+            }
+        }
+    }
+}
+
+fn completions(shell: clap_complete::Shell) -> Result<i32> {
+    use clap::CommandFactory;
+    let mut buf = Vec::new();
+    clap_complete::generate(
+        shell,
+        &mut <crate::cli::Cli as CommandFactory>::command(),
+        "tidings",
+        &mut buf,
+    );
+    write_stdout(&buf)?;
+    Ok(0)
+}
+
+/// Writes to stdout, treating a closed pipe (`| head`) as success.
+pub fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("cannot write to stdout"),
+    }
+}
+
+fn config_check(paths: Paths) -> Result<i32> {
+    let ctx = Context::load(paths)?;
+    let text = format!(
+        "config: {} (ok: {} feeds, {} tags)\ndata:   {}\nstore:  {}\n",
+        ctx.paths.config_file.display(),
+        ctx.config.feeds.len(),
+        ctx.config.tags().len(),
+        ctx.paths.data_dir.display(),
+        ctx.paths.database().display(),
+    );
+    write_stdout(text.as_bytes())?;
+    Ok(0)
+}
+
+fn mark_cmd(ctx: &Context, ids: &[i64], mark: Mark) -> Result<i32> {
+    let (mut store, _) = ctx.open_store()?;
+    let ids: Vec<ArticleId> = ids.iter().map(|i| ArticleId(*i)).collect();
+    for id in &ids {
+        if store.body(*id)?.is_none() {
+            return Err(UsageError(format!("no article with id {id}")).into());
+        }
+    }
+    let changed = match mark {
+        Mark::Read => store.set_read(&ids, true)?,
+        Mark::Unread => store.set_read(&ids, false)?,
+        Mark::Star => store.set_starred(&ids, true)?,
+        Mark::Unstar => store.set_starred(&ids, false)?,
+    };
+    write_stdout(format!("{} of {} articles changed\n", changed.len(), ids.len()).as_bytes())?;
+    Ok(0)
+}
+
+fn feeds(ctx: &Context, json: bool) -> Result<i32> {
+    let (store, _) = ctx.open_store()?;
+    let states = store.feeds(Utc::now())?;
+    let mut out = String::new();
+    if json {
+        let rows: Vec<serde_json::Value> = states
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "name": display_name(&ctx.config, f),
+                    "url": f.url,
+                    "unread": f.unread,
+                    "total": f.total,
+                    "last_fetch": f.last_fetch.map(|t| t.to_rfc3339()),
+                    "last_success": f.last_success.map(|t| t.to_rfc3339()),
+                    "last_status": f.last_status,
+                    "error": f.last_error.as_deref().map(crate::text::sanitize_line),
+                    "failing_since": f.failing_since.map(|t| t.to_rfc3339()),
+                    "redirect": f.redirect_url,
+                    "newest": f.newest.map(|t| t.to_rfc3339()),
+                    "per_week": f.recent as f64 / 4.0,
+                })
+            })
+            .collect();
+        out = serde_json::to_string_pretty(&rows)?;
+        out.push('\n');
+    } else {
+        for f in &states {
+            let status = match (&f.last_error, f.last_fetch) {
+                (Some(e), _) => format!("failing: {}", crate::text::sanitize_line(e)),
+                (None, Some(t)) => format!("ok {}", t.format("%Y-%m-%d %H:%M")),
+                (None, None) => "never fetched".into(),
+            };
+            out.push_str(&format!(
+                "{:>5}/{:<5} {}  <{}>  {}\n",
+                f.unread,
+                f.total,
+                display_name(&ctx.config, f),
+                f.url,
+                status
+            ));
+            if let Some(r) = &f.redirect_url {
+                out.push_str(&format!("            moved permanently to <{r}>\n"));
+            }
+        }
+    }
+    write_stdout(out.as_bytes())?;
+    Ok(0)
+}

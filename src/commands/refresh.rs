@@ -1,0 +1,112 @@
+//! `tidings refresh`: one headless pass over every feed (or one), with a progress bar on a
+//! terminal and a summary line on stdout.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use anyhow::{Context as _, Result};
+use chrono::Utc;
+use tokio::sync::mpsc;
+
+use super::{Context, write_stdout};
+use crate::feed::{FetchLimits, Fetcher};
+use crate::poller::{PassSummary, PollEvent, PollFeed, Refresher};
+use crate::store::StoreHandle;
+
+/// The poller's feed list from the config and the ids the store gave them.
+pub fn poll_feeds(ctx: &Context, ids: &[crate::model::FeedId]) -> Vec<PollFeed> {
+    ctx.config
+        .feeds
+        .iter()
+        .zip(ids)
+        .map(|(f, id)| PollFeed {
+            id: *id,
+            url: f.url.clone(),
+            refresh_interval: f.refresh_interval.unwrap_or(ctx.config.settings.refresh_interval),
+        })
+        .collect()
+}
+
+/// Builds the HTTP client from the settings.
+pub fn fetcher(ctx: &Context) -> Result<Fetcher> {
+    let s = &ctx.config.settings;
+    Fetcher::new(
+        &s.user_agent,
+        FetchLimits {
+            timeout: s.timeout,
+            max_size: s.max_feed_size,
+            max_redirects: 10,
+        },
+    )
+    .context("cannot set up the HTTP client")
+}
+
+pub fn run(ctx: &Context, only: Option<&str>) -> Result<i32> {
+    let (store, ids) = ctx.open_store()?;
+    drop(store);
+    let mut feeds = poll_feeds(ctx, &ids);
+    if let Some(needle) = only {
+        let i = ctx.feed_index(needle)?;
+        feeds = vec![feeds[i].clone()];
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let handle = StoreHandle::open(&ctx.paths.database())?;
+    let refresher = Refresher::new(
+        fetcher(ctx)?,
+        handle.clone(),
+        ctx.config.settings.concurrency,
+        ctx.config.settings.per_host,
+    );
+    let retention = ctx.config.settings.retention;
+    let show_progress = std::io::stderr().is_terminal();
+    let summary: PassSummary = runtime.block_on(async {
+        let (tx, rx) = mpsc::channel(256);
+        let progress = tokio::spawn(progress_bar(rx, show_progress));
+        let summary = refresher.run_pass(feeds, only.is_some(), Some(tx)).await;
+        let _ = progress.await;
+        let _ = handle.write(move |s| s.prune(retention, Utc::now())).await;
+        summary
+    });
+    drop(refresher);
+    handle.close();
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    let mut out = summary.line();
+    out.push('\n');
+    for (url, err) in &summary.failed {
+        out.push_str(&format!("  failed: {url}: {}\n", crate::text::sanitize_line(err)));
+    }
+    write_stdout(out.as_bytes())?;
+    if let Some(e) = summary.store_error {
+        anyhow::bail!("the store could not be written: {e}");
+    }
+    if summary.failed.iter().any(|(_, e)| e.starts_with("store:")) {
+        anyhow::bail!("the store could not be written");
+    }
+    Ok(0)
+}
+
+async fn progress_bar(mut rx: mpsc::Receiver<PollEvent>, show: bool) {
+    let bar = show.then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} refreshing {pos}/{len} feeds {wide_bar} {elapsed}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    while let Some(ev) = rx.recv().await {
+        if let (Some(bar), PollEvent::Progress { done, total }) = (&bar, &ev) {
+            bar.set_length(*total as u64);
+            bar.set_position(*done as u64);
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+}

@@ -1,0 +1,215 @@
+//! Edits to the config file that keep the user's comments and layout (`toml_edit`).
+//!
+//! Only the `[[feed]]` array is touched. Writes are atomic: a temporary file in the same
+//! directory, synced, then renamed over the original, so a crash leaves the old or the new file.
+
+use std::path::Path;
+
+use toml_edit::{Array, ArrayOfTables, DocumentMut, Item, Table, value};
+
+use super::{Config, Error};
+
+/// A feed to append to the config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFeed {
+    pub url: String,
+    pub name: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// An open config document ready for edits.
+pub struct ConfigDoc {
+    doc: DocumentMut,
+}
+
+impl ConfigDoc {
+    pub fn parse(text: &str, path: &Path) -> Result<ConfigDoc, Error> {
+        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+            let (line, col) = e.span().map_or((0, 0), |s| super::line_col(text, s.start));
+            Error::Invalid {
+                path: path.to_path_buf(),
+                line,
+                col,
+                key: String::new(),
+                message: e.message().to_string(),
+            }
+        })?;
+        Ok(ConfigDoc { doc })
+    }
+
+    /// Appends a `[[feed]]` table after the last one (or at the end). Returns false when a feed
+    /// with that URL is already present.
+    pub fn add_feed(&mut self, feed: &NewFeed) -> bool {
+        if self.urls().iter().any(|u| same_url(u, &feed.url)) {
+            return false;
+        }
+        let mut table = Table::new();
+        table.insert("url", value(feed.url.as_str()));
+        if let Some(name) = &feed.name {
+            table.insert("name", value(name.as_str()));
+        }
+        if !feed.tags.is_empty() {
+            let mut tags = Array::new();
+            for t in &feed.tags {
+                tags.push(t.as_str());
+            }
+            table.insert("tags", value(tags));
+        }
+        match self.doc.get_mut("feed") {
+            Some(Item::ArrayOfTables(arr)) => arr.push(table),
+            _ => {
+                let mut arr = ArrayOfTables::new();
+                arr.push(table);
+                self.doc.insert("feed", Item::ArrayOfTables(arr));
+            }
+        }
+        true
+    }
+
+    /// Removes the feed whose URL or name matches; returns the removed URL.
+    pub fn remove_feed(&mut self, needle: &str) -> Option<String> {
+        let Some(Item::ArrayOfTables(arr)) = self.doc.get_mut("feed") else {
+            return None;
+        };
+        let index = arr.iter().position(|t| {
+            let url = t.get("url").and_then(Item::as_str).unwrap_or("");
+            let name = t.get("name").and_then(Item::as_str).unwrap_or("");
+            same_url(url, needle) || (!name.is_empty() && name.eq_ignore_ascii_case(needle))
+        })?;
+        let url = arr
+            .get(index)
+            .and_then(|t| t.get("url"))
+            .and_then(Item::as_str)
+            .map(str::to_string);
+        arr.remove(index);
+        url
+    }
+
+    /// Replaces a feed's URL (e.g. applying a permanent redirect). Returns whether it changed.
+    pub fn set_feed_url(&mut self, old: &str, new: &str) -> bool {
+        let Some(Item::ArrayOfTables(arr)) = self.doc.get_mut("feed") else {
+            return false;
+        };
+        for t in arr.iter_mut() {
+            if t.get("url")
+                .and_then(Item::as_str)
+                .is_some_and(|u| same_url(u, old))
+            {
+                t.insert("url", value(new));
+                return true;
+            }
+        }
+        false
+    }
+
+    fn urls(&self) -> Vec<String> {
+        match self.doc.get("feed") {
+            Some(Item::ArrayOfTables(arr)) => arr
+                .iter()
+                .filter_map(|t| t.get("url").and_then(Item::as_str).map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn to_text(&self) -> String {
+        self.doc.to_string()
+    }
+}
+
+fn same_url(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        url::Url::parse(s.trim())
+            .map(|u| u.to_string())
+            .unwrap_or_else(|_| s.trim().to_string())
+    };
+    norm(a) == norm(b)
+}
+
+/// Reads the config, applies `edit`, validates the result and writes it atomically.
+///
+/// The edited text must still be a valid config; otherwise nothing is written.
+pub fn edit_file<T>(path: &Path, edit: impl FnOnce(&mut ConfigDoc) -> T) -> Result<(T, Config), Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Config::parse(&text, path)?;
+    let mut doc = ConfigDoc::parse(&text, path)?;
+    let out = edit(&mut doc);
+    let new_text = doc.to_text();
+    let config = Config::parse(&new_text, path)?;
+    if new_text != text {
+        write_atomic(path, new_text.as_bytes())?;
+    }
+    Ok((out, config))
+}
+
+/// Writes through a synced temporary file in the same directory and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    use std::io::Write;
+    let err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{file_name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        if let Ok(meta) = std::fs::metadata(path) {
+            f.set_permissions(meta.permissions())?;
+        }
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "# my feeds\n[settings]\nconcurrency = 4 # fast\n\n[[feed]]\n# the blog\nurl = \"https://a.example/feed\"\nname = \"A\"\n\n# trailing comment\n";
+
+    #[test]
+    fn add_keeps_comments_and_layout() {
+        let mut doc = ConfigDoc::parse(TEXT, Path::new("c.toml")).expect("parse");
+        assert!(doc.add_feed(&NewFeed {
+            url: "https://b.example/rss".into(),
+            name: Some("B".into()),
+            tags: vec!["x".into()],
+        }));
+        let out = doc.to_text();
+        assert!(
+            out.starts_with(&TEXT[..TEXT.find("# trailing").expect("marker")]),
+            "{out}"
+        );
+        assert!(out.contains("# trailing comment"));
+        assert!(out.contains("url = \"https://b.example/rss\""));
+        assert!(!doc.add_feed(&NewFeed {
+            url: "https://a.example/feed".into(),
+            name: None,
+            tags: vec![],
+        }));
+        Config::parse(&out, Path::new("c.toml")).expect("still valid");
+    }
+
+    #[test]
+    fn remove_by_name_and_by_url() {
+        let mut doc = ConfigDoc::parse(TEXT, Path::new("c.toml")).expect("parse");
+        assert_eq!(doc.remove_feed("a"), Some("https://a.example/feed".into()));
+        assert_eq!(doc.remove_feed("https://a.example/feed"), None);
+        assert!(doc.to_text().contains("concurrency = 4 # fast"));
+    }
+}

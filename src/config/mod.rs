@@ -1,0 +1,319 @@
+//! The validated configuration and where it lives.
+//!
+//! Lookup order: `--config FILE` > `$TIDINGS_CONFIG` > the `directories` config dir. Data:
+//! `--data-dir DIR` > `$TIDINGS_DATA_DIR` > the `directories` data dir. When the config file does
+//! not exist, the embedded default is written there (never over an existing file).
+
+pub mod edit;
+pub mod raw;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use ratatui::style::Color;
+use url::Url;
+
+pub use raw::line_col;
+
+/// The commented default config, embedded in the binary and written out on first run.
+pub const DEFAULT_CONFIG: &str = include_str!("../../config/default.toml");
+
+/// Environment variable naming the config file.
+pub const CONFIG_ENV: &str = "TIDINGS_CONFIG";
+/// Environment variable naming the data dir.
+pub const DATA_DIR_ENV: &str = "TIDINGS_DATA_DIR";
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}:{line}:{col}: '{key}': {message}", path.display())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        col: usize,
+        key: String,
+        message: String,
+    },
+    #[error("cannot read config file '{}': {source}", path.display())]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("cannot write config file '{}': {source}", path.display())]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("cannot find a home directory for the config and data dirs; pass --config and --data-dir")]
+    NoHome,
+}
+
+/// The whole validated configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// The file it came from (for messages and edits).
+    pub path: PathBuf,
+    pub settings: Settings,
+    pub feeds: Vec<FeedSpec>,
+    pub keys: Vec<KeyOverride>,
+    pub theme: Theme,
+}
+
+/// `[settings]`, with units in the types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub refresh_interval: Duration,
+    pub concurrency: usize,
+    pub per_host: usize,
+    pub timeout: Duration,
+    pub max_feed_size: u64,
+    pub user_agent: String,
+    /// Program and leading arguments; the URL is appended as one more argument.
+    pub browser: Option<Vec<String>>,
+    pub article_width: u16,
+    /// Zero keeps everything.
+    pub retention: Duration,
+    pub mark_read_on_open: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            refresh_interval: Duration::from_secs(30 * 60),
+            concurrency: 16,
+            per_host: 2,
+            timeout: Duration::from_secs(30),
+            max_feed_size: 10 * 1024 * 1024,
+            user_agent: default_user_agent(),
+            browser: None,
+            article_width: 80,
+            retention: Duration::from_secs(90 * 24 * 3600),
+            mark_read_on_open: true,
+        }
+    }
+}
+
+/// The User-Agent sent when the config names none.
+pub fn default_user_agent() -> String {
+    format!(
+        "tidings/{} (+https://github.com/tidings-rss/tidings)",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// One `[[feed]]` entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedSpec {
+    pub url: Url,
+    pub name: Option<String>,
+    pub tags: Vec<String>,
+    pub refresh_interval: Option<Duration>,
+    pub full_text: bool,
+}
+
+/// One `[keys]` line: an action and the chords that replace its defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyOverride {
+    pub action: crate::app::keymap::Action,
+    pub chords: Vec<crate::app::keymap::KeyChord>,
+}
+
+/// `[theme]` colours.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Theme {
+    pub accent: Color,
+    pub unread: Color,
+    pub read: Color,
+    pub starred: Color,
+    pub error: Color,
+    pub selection_bg: Color,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme {
+            accent: Color::Cyan,
+            unread: Color::Reset,
+            read: Color::DarkGray,
+            starred: Color::Yellow,
+            error: Color::Red,
+            selection_bg: Color::Rgb(0x30, 0x3a, 0x46),
+        }
+    }
+}
+
+const THEME_KEYS: &[&str] = &["accent", "unread", "read", "starred", "error", "selection_bg"];
+
+impl Theme {
+    fn set(&mut self, name: &str, value: &str) -> Result<(), String> {
+        let color: Color = value
+            .parse()
+            .map_err(|_| format!("'{value}' is not a colour; use a name, an index or \"#rrggbb\""))?;
+        let slot = match name {
+            "accent" => &mut self.accent,
+            "unread" => &mut self.unread,
+            "read" => &mut self.read,
+            "starred" => &mut self.starred,
+            "error" => &mut self.error,
+            "selection_bg" => &mut self.selection_bg,
+            other => {
+                return Err(match raw::nearest(other, THEME_KEYS) {
+                    Some(best) => format!("unknown theme key '{other}'; did you mean '{best}'?"),
+                    None => format!("unknown theme key '{other}'; valid: {}", THEME_KEYS.join(", ")),
+                });
+            }
+        };
+        *slot = color;
+        Ok(())
+    }
+}
+
+impl Config {
+    /// Parses config text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, Error> {
+        let raw: raw::RawConfig =
+            toml::from_str(text).map_err(|e| raw::describe_toml_error(text, path, &e))?;
+        raw.validate(text, path)
+    }
+
+    /// Reads and parses a config file.
+    pub fn load(path: &Path) -> Result<Config, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&text, path)
+    }
+
+    /// The name shown for a feed: the config name, else the feed's own title, else its URL.
+    pub fn feed_by_name_or_url(&self, needle: &str) -> Option<&FeedSpec> {
+        self.feeds
+            .iter()
+            .find(|f| f.url.as_str() == needle || f.url.as_str().trim_end_matches('/') == needle)
+            .or_else(|| {
+                self.feeds
+                    .iter()
+                    .find(|f| f.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(needle)))
+            })
+    }
+
+    /// Every tag used by some feed, sorted and deduplicated.
+    pub fn tags(&self) -> Vec<String> {
+        let mut tags: Vec<String> = self.feeds.iter().flat_map(|f| f.tags.clone()).collect();
+        tags.sort();
+        tags.dedup();
+        tags
+    }
+}
+
+/// Where the config and data live, after applying flags and environment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paths {
+    pub config_file: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+impl Paths {
+    /// Applies the precedence flag > environment > `directories` default.
+    pub fn resolve(config_flag: Option<PathBuf>, data_flag: Option<PathBuf>) -> Result<Paths, Error> {
+        let env_path = |name: &str| {
+            std::env::var_os(name)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
+        let dirs = directories::ProjectDirs::from("org", "tidings", "tidings");
+        let config_file = match config_flag.or_else(|| env_path(CONFIG_ENV)) {
+            Some(p) => p,
+            None => dirs
+                .as_ref()
+                .ok_or(Error::NoHome)?
+                .config_dir()
+                .join("config.toml"),
+        };
+        let data_dir = match data_flag.or_else(|| env_path(DATA_DIR_ENV)) {
+            Some(p) => p,
+            None => dirs.as_ref().ok_or(Error::NoHome)?.data_dir().to_path_buf(),
+        };
+        Ok(Paths {
+            config_file,
+            data_dir,
+        })
+    }
+
+    /// The database file inside the data dir.
+    pub fn database(&self) -> PathBuf {
+        self.data_dir.join("tidings.db")
+    }
+}
+
+/// Writes the embedded default config to `path` if nothing exists there yet.
+///
+/// Returns whether it wrote. Uses `create_new`, so a file created concurrently is never
+/// overwritten.
+pub fn write_default_if_missing(path: &Path) -> Result<bool, Error> {
+    use std::io::Write;
+    if path.exists() {
+        return Ok(false);
+    }
+    let err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(err)?;
+    }
+    let mut file = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
+        Err(e) => return Err(err(e)),
+    };
+    file.write_all(DEFAULT_CONFIG.as_bytes()).map_err(err)?;
+    file.sync_all().map_err(err)?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_default_parses_with_feeds_and_tags() {
+        let config = Config::parse(DEFAULT_CONFIG, Path::new("default.toml")).expect("default parses");
+        assert!(config.feeds.len() >= 4);
+        assert!(config.feeds.iter().all(|f| !f.tags.is_empty()));
+        assert_eq!(config.settings, Settings::default());
+    }
+
+    #[test]
+    fn empty_config_is_valid() {
+        let config = Config::parse("", Path::new("x.toml")).expect("empty parses");
+        assert!(config.feeds.is_empty());
+    }
+
+    #[test]
+    fn first_run_writes_default_and_never_overwrites() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("sub/config.toml");
+        assert!(write_default_if_missing(&path).expect("write"));
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), DEFAULT_CONFIG);
+        std::fs::write(&path, "# mine\n").expect("edit");
+        assert!(!write_default_if_missing(&path).expect("second"));
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "# mine\n");
+    }
+
+    #[test]
+    fn typo_suggests_nearest_key() {
+        let text = "[settings]\nrefresh_intervl = \"10m\"\n";
+        let err = Config::parse(text, Path::new("c.toml")).expect_err("typo");
+        let msg = err.to_string();
+        assert!(msg.starts_with("c.toml:2:1:"), "{msg}");
+        assert!(msg.contains("did you mean 'refresh_interval'"), "{msg}");
+    }
+
+    #[test]
+    fn theme_colours_parse() {
+        let text = "[theme]\naccent = \"#ff0000\"\n";
+        let config = Config::parse(text, Path::new("c.toml")).expect("parses");
+        assert_eq!(config.theme.accent, Color::Rgb(255, 0, 0));
+        let err =
+            Config::parse("[theme]\naccent = \"blurple\"\n", Path::new("c.toml")).expect_err("bad colour");
+        assert!(err.to_string().contains("c.toml:2:10: 'theme.accent'"), "{err}");
+    }
+}

@@ -1,0 +1,346 @@
+//! The serde mirror of the TOML file and its conversion into the validated [`Config`].
+//!
+//! Every field that can be wrong after deserialising (URLs, durations, key bindings, colours,
+//! duplicate feeds) is kept `Spanned`, so the error names the file, line, column and key.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Deserialize;
+use toml::Spanned;
+use url::Url;
+
+use super::{Config, Error, FeedSpec, KeyOverride, Settings, Theme};
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawConfig {
+    #[serde(default)]
+    settings: RawSettings,
+    #[serde(default, rename = "feed")]
+    feeds: Vec<RawFeed>,
+    #[serde(default)]
+    keys: BTreeMap<Spanned<String>, Spanned<KeyList>>,
+    #[serde(default)]
+    theme: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    refresh_interval: Option<Spanned<String>>,
+    concurrency: Option<Spanned<u32>>,
+    per_host: Option<Spanned<u32>>,
+    timeout: Option<Spanned<String>>,
+    max_feed_size: Option<Spanned<u64>>,
+    user_agent: Option<String>,
+    browser: Option<Spanned<String>>,
+    article_width: Option<Spanned<u16>>,
+    retention: Option<Spanned<String>>,
+    mark_read_on_open: Option<bool>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeed {
+    url: Spanned<String>,
+    name: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    refresh_interval: Option<Spanned<String>>,
+    #[serde(default)]
+    full_text: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub(crate) enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// Every key the file may hold, per table, for "did you mean" suggestions.
+pub(crate) const SETTINGS_KEYS: &[&str] = &[
+    "refresh_interval",
+    "concurrency",
+    "per_host",
+    "timeout",
+    "max_feed_size",
+    "user_agent",
+    "browser",
+    "article_width",
+    "retention",
+    "mark_read_on_open",
+];
+pub(crate) const FEED_KEYS: &[&str] = &["url", "name", "tags", "refresh_interval", "full_text"];
+pub(crate) const TOP_KEYS: &[&str] = &["settings", "feed", "keys", "theme"];
+
+/// Where a problem is: a span in the source text and the dotted key it belongs to.
+struct Site<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Site<'_> {
+    fn error(&self, span: std::ops::Range<usize>, key: &str, message: String) -> Error {
+        let (line, col) = line_col(self.text, span.start);
+        Error::Invalid {
+            path: self.path.to_path_buf(),
+            line,
+            col,
+            key: key.to_string(),
+            message,
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// Turns a toml/serde error into one that names file, line, column, key and a suggestion.
+pub(crate) fn describe_toml_error(text: &str, path: &Path, err: &toml::de::Error) -> Error {
+    let span = err.span().unwrap_or(0..0);
+    let (line, col) = line_col(text, span.start);
+    let section = section_at(text, span.start);
+    let spanned_text = text.get(span.clone()).unwrap_or("").trim();
+    let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let message = err.message().trim().to_string();
+    let key_name = if message.starts_with("unknown field") {
+        spanned_text.trim_matches('"').to_string()
+    } else if let Some((k, _)) = line_text.split_once('=') {
+        k.trim().trim_matches('"').to_string()
+    } else {
+        spanned_text.trim_matches(['[', ']']).to_string()
+    };
+    let key = match (&section, key_name.is_empty()) {
+        (Some(s), false) if s != &key_name => format!("{s}.{key_name}"),
+        (Some(s), _) => s.clone(),
+        (None, _) => key_name.clone(),
+    };
+    let mut message = message;
+    if message.starts_with("unknown field") {
+        let candidates: &[&str] = match section.as_deref() {
+            Some("settings") => SETTINGS_KEYS,
+            Some("feed") => FEED_KEYS,
+            _ => TOP_KEYS,
+        };
+        if let Some(best) = nearest(&key_name, candidates) {
+            message = format!("unknown key '{key_name}'; did you mean '{best}'?");
+        } else {
+            message = format!(
+                "unknown key '{key_name}'; valid keys here: {}",
+                candidates.join(", ")
+            );
+        }
+    }
+    Error::Invalid {
+        path: path.to_path_buf(),
+        line,
+        col,
+        key,
+        message,
+    }
+}
+
+/// The nearest candidate by edit distance, if it is close enough to be a typo.
+pub(crate) fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(word, c), *c))
+        .filter(|(d, c)| *d <= 3.max(c.len() / 3) && *d < c.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// The name of the `[table]` or `[[array]]` header governing a byte offset.
+fn section_at(text: &str, offset: usize) -> Option<String> {
+    let before = text.get(..offset.min(text.len()))?;
+    before.lines().rev().find_map(|l| {
+        let l = l.trim();
+        if l.starts_with('[') && !l.starts_with("[[") || l.starts_with("[[") {
+            let name = l.trim_start_matches('[');
+            let name = name.split(']').next()?.trim();
+            Some(name.to_string())
+        } else {
+            None
+        }
+    })
+}
+
+pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    if s == "0" {
+        return Ok(Duration::ZERO);
+    }
+    humantime::parse_duration(s).map_err(|e| {
+        format!("'{s}' is not a duration ({e}); write it like \"30s\", \"15m\", \"2h\" or \"90d\"")
+    })
+}
+
+impl RawConfig {
+    pub(crate) fn validate(self, text: &str, path: &Path) -> Result<Config, Error> {
+        let site = Site { text, path };
+        let settings = self.settings.validate(&site)?;
+        let mut feeds = Vec::with_capacity(self.feeds.len());
+        let mut seen = HashSet::new();
+        for raw in self.feeds {
+            let span = raw.url.span();
+            let url = Url::parse(raw.url.get_ref().trim()).map_err(|e| {
+                site.error(
+                    span.clone(),
+                    "feed.url",
+                    format!("'{}' is not a valid URL ({e})", raw.url.get_ref()),
+                )
+            })?;
+            if !matches!(url.scheme(), "http" | "https" | "file") {
+                return Err(site.error(
+                    span,
+                    "feed.url",
+                    format!("'{url}' has scheme '{}'; use http, https or file", url.scheme()),
+                ));
+            }
+            if !seen.insert(url.as_str().to_string()) {
+                return Err(site.error(
+                    span,
+                    "feed.url",
+                    format!("'{url}' is listed twice; remove one of the entries"),
+                ));
+            }
+            let refresh_interval = match raw.refresh_interval {
+                Some(s) => Some(
+                    parse_duration(s.get_ref())
+                        .map_err(|m| site.error(s.span(), "feed.refresh_interval", m))?,
+                ),
+                None => None,
+            };
+            let tags = raw
+                .tags
+                .into_iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect();
+            feeds.push(FeedSpec {
+                url,
+                name: raw.name.filter(|n| !n.trim().is_empty()),
+                tags,
+                refresh_interval,
+                full_text: raw.full_text,
+            });
+        }
+        let mut keys = Vec::new();
+        for (action, list) in self.keys {
+            let span = list.span();
+            let chords = match list.into_inner() {
+                KeyList::One(k) => vec![k],
+                KeyList::Many(v) => v,
+            };
+            let name = action.get_ref().clone();
+            let key = format!("keys.{name}");
+            let parsed = crate::app::keymap::parse_override(&name, &chords)
+                .map_err(|m| site.error(span.clone(), &key, m))?;
+            keys.push(KeyOverride {
+                action: parsed.0,
+                chords: parsed.1,
+            });
+            let _ = action.span();
+        }
+        let mut theme = Theme::default();
+        for (name, value) in self.theme {
+            let key = format!("theme.{}", name.get_ref());
+            theme
+                .set(name.get_ref(), value.get_ref())
+                .map_err(|m| site.error(value.span(), &key, m))?;
+        }
+        Ok(Config {
+            path: path.to_path_buf(),
+            settings,
+            feeds,
+            keys,
+            theme,
+        })
+    }
+}
+
+impl RawSettings {
+    fn validate(self, site: &Site<'_>) -> Result<Settings, Error> {
+        let d = Settings::default();
+        // A duration setting with a lower bound, checked where its span is still known.
+        let dur = |v: Option<Spanned<String>>, key: &str, default: Duration, min: Duration| match v {
+            Some(s) => {
+                let value = parse_duration(s.get_ref()).map_err(|m| site.error(s.span(), key, m))?;
+                if value < min {
+                    let min_text = humantime::format_duration(min);
+                    return Err(site.error(s.span(), key, format!("must be at least {min_text}")));
+                }
+                Ok(value)
+            }
+            None => Ok(default),
+        };
+        let positive = |v: Option<Spanned<u32>>, key: &str, default: usize| match v {
+            Some(s) if *s.get_ref() == 0 => Err(site.error(s.span(), key, "must be at least 1".to_string())),
+            Some(s) => Ok(*s.get_ref() as usize),
+            None => Ok(default),
+        };
+        let minute = Duration::from_secs(60);
+        let refresh_interval = dur(
+            self.refresh_interval,
+            "settings.refresh_interval",
+            d.refresh_interval,
+            minute,
+        )?;
+        let timeout = dur(
+            self.timeout,
+            "settings.timeout",
+            d.timeout,
+            Duration::from_secs(1),
+        )?;
+        let browser = match self.browser {
+            Some(b) if b.get_ref().trim().is_empty() => None,
+            Some(b) => Some(
+                crate::opener::split_command(b.get_ref())
+                    .map_err(|m| site.error(b.span(), "settings.browser", m))?,
+            ),
+            None => None,
+        };
+        let article_width = match self.article_width {
+            Some(w) if *w.get_ref() < 20 => {
+                return Err(site.error(w.span(), "settings.article_width", "must be at least 20".into()));
+            }
+            Some(w) => *w.get_ref(),
+            None => d.article_width,
+        };
+        Ok(Settings {
+            refresh_interval,
+            concurrency: positive(self.concurrency, "settings.concurrency", d.concurrency)?,
+            per_host: positive(self.per_host, "settings.per_host", d.per_host)?,
+            timeout,
+            max_feed_size: match self.max_feed_size {
+                Some(s) if *s.get_ref() < 1024 => {
+                    return Err(site.error(
+                        s.span(),
+                        "settings.max_feed_size",
+                        "must be at least 1024 bytes".into(),
+                    ));
+                }
+                Some(s) => *s.get_ref(),
+                None => d.max_feed_size,
+            },
+            user_agent: self
+                .user_agent
+                .filter(|u| !u.trim().is_empty())
+                .unwrap_or(d.user_agent),
+            browser,
+            article_width,
+            retention: dur(self.retention, "settings.retention", d.retention, Duration::ZERO)?,
+            mark_read_on_open: self.mark_read_on_open.unwrap_or(d.mark_read_on_open),
+        })
+    }
+}

@@ -1,0 +1,318 @@
+//! Feed bytes and the feed URL → [`ParsedFeed`], through feed-rs, with tidings' identity rules
+//! and every string sanitised.
+//!
+//! Identity (`NewArticle::key`): the entry's guid/id, else its canonical link, else a hash of
+//! title and date (else of the content). Never random, and unchanged when only a title is
+//! edited in a feed that has guids or links.
+
+use feed_rs::model::{Entry, Feed, Text};
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use crate::model::{Enclosure, FeedMeta, NewArticle};
+use crate::text::{index_text, sanitize_line, sanitize_text};
+
+use super::prepare;
+
+/// What feed-rs is told to use when an entry has no id, so we can tell it apart.
+const NO_ID: &str = "\u{0}tidings:no-id";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedFeed {
+    pub meta: FeedMeta,
+    pub articles: Vec<NewArticle>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ParseError {
+    #[error("the response is empty")]
+    Empty,
+    #[error("the response is an HTML page, not a feed")]
+    HtmlPage,
+    #[error("not a feed: {0}")]
+    Invalid(String),
+}
+
+/// Parses a feed. `url` is the final URL it was fetched from (the base for relative links).
+pub fn parse(bytes: &[u8], content_type: Option<&str>, url: &Url) -> Result<ParsedFeed, ParseError> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(ParseError::Empty);
+    }
+    let text = prepare::decode(bytes, content_type);
+    let feed = if prepare::looks_like_json(&text) {
+        parse_with(&text, url).or_else(|first| match prepare::repair_json(&text) {
+            Some(fixed) => parse_with(&fixed, url),
+            None => Err(first),
+        })?
+    } else {
+        let repaired = prepare::repair_xml(&text);
+        match parse_with(&repaired, url) {
+            Ok(f) => f,
+            Err(e) => {
+                let head = repaired
+                    .trim_start()
+                    .get(..200)
+                    .unwrap_or(repaired.trim_start())
+                    .to_ascii_lowercase();
+                if head.starts_with("<!doctype html") || head.starts_with("<html") {
+                    return Err(ParseError::HtmlPage);
+                }
+                return Err(e);
+            }
+        }
+    };
+    Ok(convert(feed, url))
+}
+
+fn parse_with(text: &str, url: &Url) -> Result<Feed, ParseError> {
+    feed_rs::parser::Builder::new()
+        .base_uri(Some(url.as_str()))
+        .id_generator(|_, _, _| NO_ID.to_string())
+        .build()
+        .parse(text.as_bytes())
+        .map_err(|e| ParseError::Invalid(sanitize_line(&e.to_string())))
+}
+
+fn convert(feed: Feed, url: &Url) -> ParsedFeed {
+    let feed_author = feed
+        .authors
+        .iter()
+        .find_map(|p| p.name.as_deref().and_then(clean_opt));
+    let site_link = feed
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .and_then(|l| resolve(url, &l.href));
+    let meta = FeedMeta {
+        title: feed.title.as_ref().map(text_of).filter(|t| !t.is_empty()),
+        site_link,
+    };
+    let articles = feed
+        .entries
+        .into_iter()
+        .map(|e| convert_entry(e, url, feed_author.as_deref()))
+        .collect();
+    ParsedFeed { meta, articles }
+}
+
+fn convert_entry(e: Entry, feed_url: &Url, feed_author: Option<&str>) -> NewArticle {
+    let base = e
+        .base
+        .as_deref()
+        .and_then(|b| feed_url.join(b).ok())
+        .unwrap_or_else(|| feed_url.clone());
+    let link = e
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .and_then(|l| resolve(&base, &l.href));
+    let summary = e
+        .summary
+        .as_ref()
+        .map(|t| sanitize_text(&t.content))
+        .filter(|s| !s.trim().is_empty());
+    let content = e
+        .content
+        .as_ref()
+        .and_then(|c| c.body.as_deref())
+        .map(sanitize_text)
+        .filter(|s| !s.trim().is_empty());
+    let mut title = e.title.as_ref().map(text_of).unwrap_or_default();
+    if title.is_empty() {
+        title = untitled(content.as_deref().or(summary.as_deref()));
+    }
+    let published = e.published.or(e.updated);
+    let key = entry_key(
+        &e.id,
+        link.as_deref(),
+        &title,
+        published,
+        content.as_deref().or(summary.as_deref()),
+    );
+    let author = e
+        .authors
+        .iter()
+        .find_map(|p| p.name.as_deref().and_then(clean_opt))
+        .or_else(|| feed_author.map(str::to_string));
+    NewArticle {
+        key,
+        title,
+        author,
+        link,
+        published,
+        updated: e.updated,
+        summary,
+        content,
+        enclosures: enclosures(&e, &base),
+    }
+}
+
+/// A title for an entry that has none (microblogs): the start of its text.
+fn untitled(body: Option<&str>) -> String {
+    let text = body.map(index_text).unwrap_or_default();
+    if text.is_empty() {
+        return "(untitled)".into();
+    }
+    let mut out: String = text.chars().take(80).collect();
+    if text.chars().count() > 80 {
+        if let Some(cut) = out.rfind(' ').filter(|&i| i > 40) {
+            out.truncate(cut);
+        }
+        out.push('…');
+    }
+    out
+}
+
+/// The stable identity of an entry within its feed.
+pub fn entry_key(
+    id: &str,
+    link: Option<&str>,
+    title: &str,
+    published: Option<chrono::DateTime<chrono::Utc>>,
+    body: Option<&str>,
+) -> String {
+    let id = id.trim();
+    if !id.is_empty() && id != NO_ID {
+        return format!("g:{id}");
+    }
+    if let Some(link) = link {
+        return format!("l:{}", canonical_link(link));
+    }
+    let mut h = Sha256::new();
+    h.update(title.as_bytes());
+    h.update([0]);
+    match published {
+        Some(p) => h.update(p.timestamp().to_le_bytes()),
+        None => h.update(body.unwrap_or("").as_bytes()),
+    }
+    let digest: String = h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect();
+    format!("h:{digest}")
+}
+
+/// A link normalised so trivial differences (fragment, host case, default port, trailing
+/// slash) do not make a new identity.
+pub fn canonical_link(link: &str) -> String {
+    match Url::parse(link) {
+        Ok(mut u) => {
+            u.set_fragment(None);
+            let mut s = u.to_string();
+            if s.ends_with('/') && u.path() != "/" {
+                s.pop();
+            }
+            s
+        }
+        Err(_) => link.trim().to_string(),
+    }
+}
+
+fn text_of(t: &Text) -> String {
+    let html = t.content_type.to_string().contains("html");
+    if html || t.content.contains('&') || t.content.contains('<') {
+        // index_text strips tags and decodes entities (double-escaped titles included).
+        let once = index_text(&t.content);
+        if once.contains("&amp;") || once.contains("&lt;") || once.contains("&#") {
+            return index_text(&once);
+        }
+        once
+    } else {
+        sanitize_line(&t.content)
+    }
+}
+
+fn clean_opt(s: &str) -> Option<String> {
+    let s = sanitize_line(s);
+    (!s.is_empty()).then_some(s)
+}
+
+/// Resolves a possibly relative link; only http(s) and mailto survive.
+fn resolve(base: &Url, href: &str) -> Option<String> {
+    let href = sanitize_line(href);
+    let url = base.join(&href).ok()?;
+    matches!(url.scheme(), "http" | "https" | "mailto").then(|| url.to_string())
+}
+
+fn enclosures(e: &Entry, base: &Url) -> Vec<Enclosure> {
+    let mut out: Vec<Enclosure> = Vec::new();
+    let mut push = |url: Option<String>, mime: Option<String>, length: Option<u64>| {
+        if let Some(url) = url {
+            if !out.iter().any(|x| x.url == url) {
+                out.push(Enclosure {
+                    url,
+                    mime: mime.map(|m| sanitize_line(&m)),
+                    length,
+                });
+            }
+        }
+    };
+    for l in e.links.iter().filter(|l| l.rel.as_deref() == Some("enclosure")) {
+        push(resolve(base, &l.href), l.media_type.clone(), l.length);
+    }
+    for m in &e.media {
+        for c in &m.content {
+            let mime = c.content_type.as_ref().map(|t| t.to_string());
+            // Thumbnails and inline images are not enclosures worth listing.
+            if mime.as_deref().is_some_and(|t| t.starts_with("image/")) && e.media.len() > 1 {
+                continue;
+            }
+            push(
+                c.url.as_ref().and_then(|u| resolve(base, u.as_str())),
+                mime,
+                c.size,
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url() -> Url {
+        Url::parse("https://example.org/feed.xml").expect("url")
+    }
+
+    #[test]
+    fn ids_are_stable_without_guid_and_across_title_edits() {
+        let a = r#"<rss version="2.0"><channel><title>T</title>
+            <item><title>First</title><link>/a#frag</link></item>
+            <item><title>No link</title><pubDate>Mon, 02 Jan 2006 15:04:05 GMT</pubDate></item>
+            </channel></rss>"#;
+        let b = a.replace("<title>First</title>", "<title>First (edited)</title>");
+        let pa = parse(a.as_bytes(), None, &url()).expect("a");
+        let pa2 = parse(a.as_bytes(), None, &url()).expect("a again");
+        let pb = parse(b.as_bytes(), None, &url()).expect("b");
+        assert_eq!(pa.articles[0].key, "l:https://example.org/a");
+        assert_eq!(pa.articles[0].key, pb.articles[0].key);
+        assert_eq!(pa.articles[1].key, pa2.articles[1].key);
+        assert!(pa.articles[1].key.starts_with("h:"));
+        assert_eq!(pa.articles[0].link.as_deref(), Some("https://example.org/a#frag"));
+    }
+
+    #[test]
+    fn hostile_strings_are_sanitised_and_bad_schemes_dropped() {
+        let xml = "<rss version=\"2.0\"><channel><title>x\u{1b}[2Jy</title><item><guid>1</guid><title>a&#x1b;]52;c;aGk=&#x7;b</title><link>javascript:alert(1)</link><description>&lt;p&gt;hi&#x9b;31m&lt;/p&gt;</description></item></channel></rss>";
+        let p = parse(xml.as_bytes(), None, &url()).expect("parses");
+        assert_eq!(p.meta.title.as_deref(), Some("xy"));
+        let a = &p.articles[0];
+        assert_eq!(a.title, "ab");
+        assert_eq!(a.link, None);
+        assert!(
+            !a.summary
+                .as_deref()
+                .unwrap_or("")
+                .chars()
+                .any(crate::text::is_forbidden)
+        );
+    }
+
+    #[test]
+    fn html_page_is_a_specific_error() {
+        let err = parse(b"<!DOCTYPE html><html><body>hi</body></html>", None, &url()).expect_err("html");
+        assert_eq!(err, ParseError::HtmlPage);
+        assert_eq!(
+            parse(b"  \n", None, &url()).expect_err("empty"),
+            ParseError::Empty
+        );
+    }
+}

@@ -1,0 +1,28 @@
+//! tidings: a fast, calm, keyboard-driven terminal news reader.
+//!
+//! Module map (see `ARCHITECTURE.md` in the repository for the full picture):
+//!
+//! - [`cli`]: clap types and their validation into a [`cli::Command`].
+//! - [`config`]: the TOML config (`Config`, `FeedSpec`), its lookup, first-run write and edits.
+//! - [`model`]: plain domain types shared by everything else.
+//! - [`store`]: the SQLite store, the only SQL; [`store::StoreHandle`] is its async front.
+//! - [`feed`]: fetching (reqwest), parsing (feed-rs) and feed autodiscovery.
+//! - [`poller`]: the background refresh task.
+//! - [`text`]: sanitising, HTML to reflowed text.
+//! - [`app`]: the pure UI model (`App::update`), messages and keymap.
+//! - [`ui`]: rendering `App` with ratatui.
+//! - [`tui`], [`event_loop`]: the terminal and the glue loop.
+//! - [`opener`]: opening links in a browser without a shell.
+//! - [`commands`]: the headless command line.
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod event_loop;
+pub mod feed;
+pub mod model;
+pub mod opener;
+pub mod poller;
+pub mod store;
+pub mod text;

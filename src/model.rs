@@ -1,0 +1,123 @@
+//! Plain domain types shared by the store, the poller, the UI model and the commands.
+//!
+//! Nothing here does I/O; these are the owned values that travel over channels.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Row id of a feed in the store. Stable for a feed URL for the life of the database.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FeedId(pub i64);
+
+/// Row id of an article in the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ArticleId(pub i64);
+
+impl std::fmt::Display for ArticleId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// An enclosure (podcast audio, video, image attachment).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enclosure {
+    pub url: String,
+    pub mime: Option<String>,
+    pub length: Option<u64>,
+}
+
+/// One article as produced by the parser, ready to be upserted.
+///
+/// `key` is the stable identity within its feed (see `feed::parse::entry_key`): re-ingesting the
+/// same key updates content but never read or starred state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewArticle {
+    pub key: String,
+    pub title: String,
+    pub author: Option<String>,
+    pub link: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub updated: Option<DateTime<Utc>>,
+    pub summary: Option<String>,
+    pub content: Option<String>,
+    pub enclosures: Vec<Enclosure>,
+}
+
+/// Feed-level metadata from a parse.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeedMeta {
+    pub title: Option<String>,
+    pub site_link: Option<String>,
+}
+
+/// A headline: everything the lists need and nothing more (no bodies).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleSummary {
+    pub id: ArticleId,
+    pub feed_id: FeedId,
+    pub title: String,
+    pub link: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<DateTime<Utc>>,
+    pub read: bool,
+    pub starred: bool,
+}
+
+/// One article with its bodies, loaded only when it is opened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleBody {
+    pub summary: ArticleSummary,
+    pub feed_url: String,
+    pub feed_title: Option<String>,
+    pub updated: Option<DateTime<Utc>>,
+    pub summary_html: Option<String>,
+    pub content_html: Option<String>,
+    /// Full-article HTML extracted from the article's page and cached.
+    pub full_html: Option<String>,
+    pub enclosures: Vec<Enclosure>,
+}
+
+/// The state of a feed as the store knows it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct FeedState {
+    pub id: FeedId,
+    pub url: String,
+    pub title: Option<String>,
+    pub site_link: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub last_fetch: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+    pub last_status: Option<u16>,
+    pub last_error: Option<String>,
+    pub failing_since: Option<DateTime<Utc>>,
+    pub consecutive_failures: u32,
+    pub redirect_url: Option<String>,
+    pub next_attempt: Option<DateTime<Utc>>,
+    pub unread: u64,
+    pub total: u64,
+    pub newest: Option<DateTime<Utc>>,
+    /// Articles first seen in the last 28 days, for "articles per week".
+    pub recent: u64,
+}
+
+/// Which feeds a view covers.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Scope {
+    /// Every feed in the config.
+    #[default]
+    All,
+    /// These feeds (one feed, or the feeds of a tag).
+    Feeds(Vec<FeedId>),
+}
+
+/// A view over articles: scope plus filters. Newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Query {
+    pub scope: Scope,
+    pub unread_only: bool,
+    pub starred_only: bool,
+    /// Words to find in titles and bodies (full-text, prefix match per word).
+    pub search: Option<String>,
+}

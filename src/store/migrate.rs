@@ -1,0 +1,98 @@
+//! Schema versions, applied in order inside one transaction each and recorded in
+//! `PRAGMA user_version`. A database newer than this binary is refused rather than guessed at.
+
+use rusqlite::Connection;
+
+/// Each entry migrates from version `index` to `index + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 0 -> 1: feeds, articles, bodies kept apart so list queries never touch them, FTS5 search,
+    // and tombstones for pruned articles so they do not come back as unread.
+    r#"
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        active INTEGER NOT NULL DEFAULT 1,
+        removed_at INTEGER,
+        title TEXT,
+        site_link TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        last_fetch INTEGER,
+        last_success INTEGER,
+        last_status INTEGER,
+        last_error TEXT,
+        failing_since INTEGER,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        redirect_url TEXT,
+        next_attempt INTEGER
+    );
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id),
+        key TEXT NOT NULL,
+        title TEXT NOT NULL,
+        author TEXT,
+        link TEXT,
+        published INTEGER,
+        updated INTEGER,
+        sort_ts INTEGER NOT NULL,
+        first_seen INTEGER NOT NULL,
+        read INTEGER NOT NULL DEFAULT 0,
+        starred INTEGER NOT NULL DEFAULT 0,
+        content_hash TEXT NOT NULL,
+        UNIQUE (feed_id, key)
+    );
+    CREATE INDEX articles_by_time ON articles (sort_ts DESC, id DESC);
+    CREATE INDEX articles_by_feed_time ON articles (feed_id, sort_ts DESC, id DESC);
+    CREATE INDEX articles_unread ON articles (feed_id) WHERE read = 0;
+    CREATE INDEX articles_starred ON articles (feed_id) WHERE starred = 1;
+    CREATE TABLE bodies (
+        article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+        summary TEXT,
+        content TEXT,
+        enclosures TEXT,
+        full_html TEXT
+    );
+    CREATE VIRTUAL TABLE search USING fts5 (
+        title, body,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE pruned (
+        feed_id INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        PRIMARY KEY (feed_id, key)
+    ) WITHOUT ROWID;
+    "#,
+];
+
+/// The schema version this binary writes.
+pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrateError {
+    #[error(
+        "the database has schema version {found}, newer than this tidings ({supported}); upgrade tidings"
+    )]
+    TooNew { found: i64, supported: i64 },
+    #[error(transparent)]
+    Sql(#[from] rusqlite::Error),
+}
+
+/// Brings the database up to [`CURRENT_VERSION`].
+pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > CURRENT_VERSION {
+        return Err(MigrateError::TooNew {
+            found: version,
+            supported: CURRENT_VERSION,
+        });
+    }
+    for (from, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", from as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

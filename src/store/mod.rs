@@ -1,0 +1,631 @@
+//! The on-disk store: one SQLite file, the only SQL in tidings.
+//!
+//! Invariant: ingesting entries never changes `read` or `starred`. Each feed's ingest is one
+//! transaction. List queries read the `articles` table only; bodies live in `bodies` and are
+//! loaded one article at a time.
+
+mod handle;
+pub mod migrate;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value};
+use sha2::{Digest, Sha256};
+
+use crate::model::{
+    ArticleBody, ArticleId, ArticleSummary, Enclosure, FeedId, FeedMeta, FeedState, NewArticle, Query, Scope,
+};
+
+pub use handle::StoreHandle;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot open database '{}': {reason}", path.display())]
+    Open { path: PathBuf, reason: String },
+    #[error("database '{}': {source}", path.display())]
+    Migrate {
+        path: PathBuf,
+        source: migrate::MigrateError,
+    },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("the store thread has stopped")]
+    Closed,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// What one feed's ingest changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IngestStats {
+    pub new: u64,
+    pub updated: u64,
+}
+
+/// HTTP validators and outcome of one successful fetch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FetchRecord {
+    pub status: Option<u16>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// Target of a permanent redirect, to fetch directly next time.
+    pub redirect_url: Option<String>,
+}
+
+/// A synchronous connection with tidings' queries.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+fn ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+fn from_ts(v: Option<i64>) -> Option<DateTime<Utc>> {
+    v.and_then(|s| Utc.timestamp_opt(s, 0).single())
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `path`.
+    ///
+    /// A file that is not a database is reported and left untouched: the header is read before
+    /// anything is written.
+    pub fn open(path: &Path) -> Result<Store> {
+        let open_err = |reason: String| Error::Open {
+            path: path.to_path_buf(),
+            reason,
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Error::Open {
+                path: parent.to_path_buf(),
+                reason: format!("cannot create the data dir: {e}"),
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
+        // Reading the schema forces SQLite to check the header; a corrupt file fails here,
+        // before any pragma that would write.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
+            .map_err(|e| open_err(e.to_string()))?;
+        conn.busy_timeout(Duration::from_secs(10))
+            .map_err(|e| open_err(e.to_string()))?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| open_err(e.to_string()))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(mode, "WAL journal mode not available");
+        }
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            .map_err(|e| open_err(e.to_string()))?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        migrate::migrate(&mut store.conn).map_err(|source| Error::Migrate {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Makes the store's feed rows match the config: known URLs become active (created if new),
+    /// others inactive. Inactive feeds keep their articles until retention.
+    pub fn sync_feeds(&mut self, urls: &[String], now: DateTime<Utc>) -> Result<Vec<FeedId>> {
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS wanted (url TEXT PRIMARY KEY)",
+            [],
+        )?;
+        tx.execute("DELETE FROM temp.wanted", [])?;
+        let mut ids = Vec::with_capacity(urls.len());
+        {
+            let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO feeds (url) VALUES (?1)")?;
+            let mut want = tx.prepare_cached("INSERT OR IGNORE INTO temp.wanted (url) VALUES (?1)")?;
+            let mut get = tx.prepare_cached("SELECT id FROM feeds WHERE url = ?1")?;
+            for url in urls {
+                insert.execute([url])?;
+                want.execute([url])?;
+                ids.push(FeedId(get.query_row([url], |r| r.get(0))?));
+            }
+        }
+        tx.execute(
+            "UPDATE feeds SET active = 1, removed_at = NULL
+             WHERE url IN (SELECT url FROM temp.wanted) AND active = 0",
+            [],
+        )?;
+        tx.execute(
+            "UPDATE feeds SET active = 0, removed_at = ?1
+             WHERE url NOT IN (SELECT url FROM temp.wanted) AND active = 1",
+            [ts(now)],
+        )?;
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Inserts new articles and updates changed ones, in one transaction. Read and starred
+    /// state are never written here.
+    pub fn ingest(
+        &mut self,
+        feed: FeedId,
+        meta: &FeedMeta,
+        articles: &[NewArticle],
+        now: DateTime<Utc>,
+    ) -> Result<IngestStats> {
+        let tx = self.conn.transaction()?;
+        let mut stats = IngestStats::default();
+        tx.execute(
+            "UPDATE feeds SET title = coalesce(?2, title), site_link = coalesce(?3, site_link) WHERE id = ?1",
+            params![feed.0, meta.title, meta.site_link],
+        )?;
+        {
+            let mut find =
+                tx.prepare_cached("SELECT id, content_hash FROM articles WHERE feed_id = ?1 AND key = ?2")?;
+            let mut pruned = tx.prepare_cached("SELECT 1 FROM pruned WHERE feed_id = ?1 AND key = ?2")?;
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO articles (feed_id, key, title, author, link, published, updated,
+                    sort_ts, first_seen, content_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?;
+            let mut update = tx.prepare_cached(
+                "UPDATE articles SET title = ?2, author = ?3, link = ?4, published = ?5,
+                    updated = ?6, sort_ts = coalesce(?5, first_seen), content_hash = ?7
+                 WHERE id = ?1",
+            )?;
+            let mut body = tx.prepare_cached(
+                "INSERT INTO bodies (article_id, summary, content, enclosures) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (article_id) DO UPDATE SET summary = excluded.summary,
+                    content = excluded.content, enclosures = excluded.enclosures",
+            )?;
+            let mut fts_del = tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?;
+            let mut fts_add =
+                tx.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?;
+            for a in articles {
+                let hash = content_hash(a);
+                let existing: Option<(i64, String)> = find
+                    .query_row(params![feed.0, a.key], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                let enclosures = if a.enclosures.is_empty() {
+                    None
+                } else {
+                    serde_json::to_string(&a.enclosures).ok()
+                };
+                let published = a.published.map(ts);
+                let index_text =
+                    crate::text::index_text(a.content.as_deref().or(a.summary.as_deref()).unwrap_or(""));
+                let id = match existing {
+                    Some((_, old)) if old == hash => continue,
+                    Some((id, _)) => {
+                        update.execute(params![
+                            id,
+                            a.title,
+                            a.author,
+                            a.link,
+                            published,
+                            a.updated.map(ts),
+                            hash
+                        ])?;
+                        fts_del.execute([id])?;
+                        stats.updated += 1;
+                        id
+                    }
+                    None => {
+                        if pruned.exists(params![feed.0, a.key])? {
+                            continue;
+                        }
+                        insert.execute(params![
+                            feed.0,
+                            a.key,
+                            a.title,
+                            a.author,
+                            a.link,
+                            published,
+                            a.updated.map(ts),
+                            published.unwrap_or(ts(now)),
+                            ts(now),
+                            hash
+                        ])?;
+                        stats.new += 1;
+                        tx.last_insert_rowid()
+                    }
+                };
+                body.execute(params![id, a.summary, a.content, enclosures])?;
+                fts_add.execute(params![id, a.title, index_text])?;
+            }
+        }
+        tx.commit()?;
+        Ok(stats)
+    }
+
+    /// Records a successful fetch (200 or 304) and clears the feed's error state.
+    pub fn record_success(&mut self, feed: FeedId, rec: &FetchRecord, now: DateTime<Utc>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE feeds SET last_fetch = ?2, last_success = ?2, last_status = ?3,
+                etag = coalesce(?4, etag), last_modified = coalesce(?5, last_modified),
+                redirect_url = coalesce(?6, redirect_url), last_error = NULL,
+                failing_since = NULL, consecutive_failures = 0, next_attempt = NULL
+             WHERE id = ?1",
+            params![
+                feed.0,
+                ts(now),
+                rec.status,
+                rec.etag,
+                rec.last_modified,
+                rec.redirect_url
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Records a failed fetch or parse; stored articles are left alone.
+    pub fn record_failure(
+        &mut self,
+        feed: FeedId,
+        status: Option<u16>,
+        error: &str,
+        next_attempt: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<u32> {
+        let failures: u32 = self.conn.query_row(
+            "UPDATE feeds SET last_fetch = ?2, last_status = ?3, last_error = ?4,
+                failing_since = coalesce(failing_since, ?2),
+                consecutive_failures = consecutive_failures + 1, next_attempt = ?5
+             WHERE id = ?1 RETURNING consecutive_failures",
+            params![feed.0, ts(now), status, error, next_attempt.map(ts)],
+            |r| r.get(0),
+        )?;
+        Ok(failures)
+    }
+
+    /// One feed's stored state (without counts).
+    pub fn feed_state(&self, feed: FeedId) -> Result<Option<FeedState>> {
+        self.conn
+            .query_row(&format!("{FEED_COLUMNS} WHERE f.id = ?1"), [feed.0], feed_row)
+            .optional()
+            .map_err(Into::into)
+    }
+
+    /// Active feeds with unread and total counts, newest article date and recent volume.
+    pub fn feeds(&self, now: DateTime<Utc>) -> Result<Vec<FeedState>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{FEED_COLUMNS} WHERE f.active = 1 ORDER BY f.id"))?;
+        let mut feeds: Vec<FeedState> = stmt.query_map([], feed_row)?.collect::<rusqlite::Result<_>>()?;
+        let mut counts = self.conn.prepare_cached(
+            "SELECT count(*), coalesce(sum(read = 0), 0), max(sort_ts), coalesce(sum(first_seen > ?2), 0)
+             FROM articles WHERE feed_id = ?1",
+        )?;
+        let recent_since = ts(now) - 28 * 24 * 3600;
+        for f in &mut feeds {
+            let (total, unread, newest, recent): (i64, i64, Option<i64>, i64) = counts
+                .query_row(params![f.id.0, recent_since], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?;
+            f.total = total as u64;
+            f.unread = unread as u64;
+            f.newest = from_ts(newest);
+            f.recent = recent as u64;
+        }
+        Ok(feeds)
+    }
+
+    /// Unread counts per active feed, from the partial index only (cheap, for startup and
+    /// live updates).
+    pub fn unread_counts(&self) -> Result<Vec<(FeedId, u64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT f.id, (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0)
+             FROM feeds f WHERE f.active = 1",
+        )?;
+        let rows = stmt
+            .query_map([], |r| Ok((FeedId(r.get(0)?), r.get::<_, i64>(1)? as u64)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Unread articles of one feed.
+    pub fn unread_count(&self, feed: FeedId) -> Result<u64> {
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM articles WHERE feed_id = ?1 AND read = 0",
+            [feed.0],
+            |r| r.get(0),
+        )?;
+        Ok(n as u64)
+    }
+
+    /// A window of headlines for a view, newest first. Never reads bodies.
+    pub fn headlines(&self, q: &Query, offset: usize, limit: usize) -> Result<Vec<ArticleSummary>> {
+        let (where_sql, mut args) = where_clause(q);
+        let sql = format!(
+            "SELECT a.id, a.feed_id, a.title, a.link, a.author, a.published, a.read, a.starred
+             FROM articles a {where_sql}
+             ORDER BY a.sort_ts DESC, a.id DESC LIMIT ? OFFSET ?"
+        );
+        args.push(Value::Integer(limit as i64));
+        args.push(Value::Integer(offset as i64));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(args), summary_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// How many articles a view holds.
+    pub fn count(&self, q: &Query) -> Result<u64> {
+        let (where_sql, args) = where_clause(q);
+        let sql = format!("SELECT count(*) FROM articles a {where_sql}");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let n: i64 = stmt.query_row(params_from_iter(args), |r| r.get(0))?;
+        Ok(n as u64)
+    }
+
+    /// Position of an article in a view (for keeping the selection on the same article).
+    pub fn position(&self, q: &Query, id: ArticleId) -> Result<Option<usize>> {
+        let Some((sort_ts,)) = self
+            .conn
+            .query_row("SELECT sort_ts FROM articles WHERE id = ?1", [id.0], |r| {
+                Ok((r.get::<_, i64>(0)?,))
+            })
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let (where_sql, mut args) = where_clause(q);
+        let joiner = if where_sql.is_empty() { "WHERE" } else { "AND" };
+        let sql = format!(
+            "SELECT count(*) FROM articles a {where_sql} {joiner} (a.sort_ts > ? OR (a.sort_ts = ? AND a.id > ?))"
+        );
+        args.extend([
+            Value::Integer(sort_ts),
+            Value::Integer(sort_ts),
+            Value::Integer(id.0),
+        ]);
+        let n: i64 = self.conn.query_row(&sql, params_from_iter(args), |r| r.get(0))?;
+        Ok(Some(n as usize))
+    }
+
+    /// One article with its bodies.
+    pub fn body(&self, id: ArticleId) -> Result<Option<ArticleBody>> {
+        self.conn
+            .query_row(
+                "SELECT a.id, a.feed_id, a.title, a.link, a.author, a.published, a.read, a.starred,
+                    f.url, f.title, a.updated, b.summary, b.content, b.full_html, b.enclosures
+                 FROM articles a JOIN feeds f ON f.id = a.feed_id
+                 LEFT JOIN bodies b ON b.article_id = a.id WHERE a.id = ?1",
+                [id.0],
+                |r| {
+                    let enclosures: Option<String> = r.get(14)?;
+                    Ok(ArticleBody {
+                        summary: summary_row(r)?,
+                        feed_url: r.get(8)?,
+                        feed_title: r.get(9)?,
+                        updated: from_ts(r.get(10)?),
+                        summary_html: r.get(11)?,
+                        content_html: r.get(12)?,
+                        full_html: r.get(13)?,
+                        enclosures: enclosures
+                            .and_then(|e| serde_json::from_str::<Vec<Enclosure>>(&e).ok())
+                            .unwrap_or_default(),
+                    })
+                },
+            )
+            .optional()
+            .map_err(Into::into)
+    }
+
+    /// Caches extracted full-article HTML.
+    pub fn set_full_html(&mut self, id: ArticleId, html: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO bodies (article_id, full_html) VALUES (?1, ?2)
+             ON CONFLICT (article_id) DO UPDATE SET full_html = excluded.full_html",
+            params![id.0, html],
+        )?;
+        Ok(())
+    }
+
+    /// Sets read on many articles; returns the ids whose state actually changed.
+    pub fn set_read(&mut self, ids: &[ArticleId], read: bool) -> Result<Vec<ArticleId>> {
+        self.set_flag("read", ids, read)
+    }
+
+    /// Sets starred on many articles; returns the ids whose state actually changed.
+    pub fn set_starred(&mut self, ids: &[ArticleId], starred: bool) -> Result<Vec<ArticleId>> {
+        self.set_flag("starred", ids, starred)
+    }
+
+    fn set_flag(&mut self, column: &str, ids: &[ArticleId], on: bool) -> Result<Vec<ArticleId>> {
+        let tx = self.conn.transaction()?;
+        let mut changed = Vec::new();
+        {
+            let mut stmt = tx.prepare_cached(&format!(
+                "UPDATE articles SET {column} = ?2 WHERE id = ?1 AND {column} != ?2"
+            ))?;
+            for id in ids {
+                if stmt.execute(params![id.0, on])? > 0 {
+                    changed.push(*id);
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(changed)
+    }
+
+    /// Marks every unread article in a view read; returns their ids (for undo).
+    pub fn mark_all_read(&mut self, q: &Query) -> Result<Vec<ArticleId>> {
+        let mut q = q.clone();
+        q.unread_only = true;
+        let (where_sql, args) = where_clause(&q);
+        let tx = self.conn.transaction()?;
+        let ids: Vec<ArticleId> = {
+            let mut stmt = tx.prepare(&format!(
+                "UPDATE articles SET read = 1 WHERE id IN (SELECT a.id FROM articles a {where_sql}) RETURNING id"
+            ))?;
+            stmt.query_map(params_from_iter(args), |r| Ok(ArticleId(r.get(0)?)))?
+                .collect::<rusqlite::Result<_>>()?
+        };
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Deletes read, unstarred articles first seen longer ago than `retention`, and unstarred
+    /// articles of feeds removed from the config longer ago than that. Pruned keys are kept as
+    /// tombstones so the articles do not return as unread. Zero retention keeps everything.
+    pub fn prune(&mut self, retention: Duration, now: DateTime<Utc>) -> Result<u64> {
+        if retention.is_zero() {
+            return Ok(0);
+        }
+        let cutoff = ts(now) - retention.as_secs() as i64;
+        let tx = self.conn.transaction()?;
+        let victims = "SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id
+             WHERE a.starred = 0 AND ((a.read = 1 AND a.first_seen < ?1)
+                OR (f.active = 0 AND f.removed_at < ?1))";
+        tx.execute(
+            &format!(
+                "INSERT OR IGNORE INTO pruned (feed_id, key)
+                 SELECT feed_id, key FROM articles WHERE id IN ({victims})"
+            ),
+            [cutoff],
+        )?;
+        tx.execute(
+            &format!("DELETE FROM search WHERE rowid IN ({victims})"),
+            [cutoff],
+        )?;
+        tx.execute(
+            &format!("DELETE FROM bodies WHERE article_id IN ({victims})"),
+            [cutoff],
+        )?;
+        let n = tx.execute(&format!("DELETE FROM articles WHERE id IN ({victims})"), [cutoff])?;
+        tx.commit()?;
+        Ok(n as u64)
+    }
+
+    /// Ids of articles in a view, newest first (for `mark`-style bulk commands and tests).
+    pub fn ids(&self, q: &Query) -> Result<Vec<ArticleId>> {
+        let (where_sql, args) = where_clause(q);
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT a.id FROM articles a {where_sql} ORDER BY a.sort_ts DESC, a.id DESC"
+        ))?;
+        let ids = stmt
+            .query_map(params_from_iter(args), |r| Ok(ArticleId(r.get(0)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids)
+    }
+
+    /// Looks a feed up by URL.
+    pub fn feed_id(&self, url: &str) -> Result<Option<FeedId>> {
+        self.conn
+            .query_row("SELECT id FROM feeds WHERE url = ?1", [url], |r| {
+                Ok(FeedId(r.get(0)?))
+            })
+            .optional()
+            .map_err(Into::into)
+    }
+
+    /// `PRAGMA integrity_check`, "ok" when healthy.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)
+    }
+}
+
+const FEED_COLUMNS: &str = "SELECT f.id, f.url, f.title, f.site_link, f.etag, f.last_modified,
+    f.last_fetch, f.last_success, f.last_status, f.last_error, f.failing_since,
+    f.consecutive_failures, f.redirect_url, f.next_attempt FROM feeds f";
+
+fn feed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FeedState> {
+    Ok(FeedState {
+        id: FeedId(r.get(0)?),
+        url: r.get(1)?,
+        title: r.get(2)?,
+        site_link: r.get(3)?,
+        etag: r.get(4)?,
+        last_modified: r.get(5)?,
+        last_fetch: from_ts(r.get(6)?),
+        last_success: from_ts(r.get(7)?),
+        last_status: r.get(8)?,
+        last_error: r.get(9)?,
+        failing_since: from_ts(r.get(10)?),
+        consecutive_failures: r.get(11)?,
+        redirect_url: r.get(12)?,
+        next_attempt: from_ts(r.get(13)?),
+        ..FeedState::default()
+    })
+}
+
+fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleSummary> {
+    Ok(ArticleSummary {
+        id: ArticleId(r.get(0)?),
+        feed_id: FeedId(r.get(1)?),
+        title: r.get(2)?,
+        link: r.get(3)?,
+        author: r.get(4)?,
+        published: from_ts(r.get(5)?),
+        read: r.get(6)?,
+        starred: r.get(7)?,
+    })
+}
+
+/// The WHERE clause (possibly empty) and its arguments for a view.
+fn where_clause(q: &Query) -> (String, Vec<Value>) {
+    let mut parts: Vec<String> = Vec::new();
+    let mut args = Vec::new();
+    match &q.scope {
+        Scope::All => parts.push("a.feed_id IN (SELECT id FROM feeds WHERE active = 1)".into()),
+        Scope::Feeds(ids) => {
+            let list: Vec<String> = ids.iter().map(|i| i.0.to_string()).collect();
+            parts.push(format!("a.feed_id IN ({})", list.join(",")));
+        }
+    }
+    if q.unread_only {
+        parts.push("a.read = 0".into());
+    }
+    if q.starred_only {
+        parts.push("a.starred = 1".into());
+    }
+    if let Some(fts) = q.search.as_deref().and_then(fts_query) {
+        parts.push("a.id IN (SELECT rowid FROM search WHERE search MATCH ?)".into());
+        args.push(Value::Text(fts));
+    }
+    if parts.is_empty() {
+        (String::new(), args)
+    } else {
+        (format!("WHERE {}", parts.join(" AND ")), args)
+    }
+}
+
+/// Turns what a user typed into an FTS5 query: every word must match as a prefix. Quoting each
+/// word keeps FTS syntax characters in the input from being interpreted.
+pub fn fts_query(input: &str) -> Option<String> {
+    let words: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+fn content_hash(a: &NewArticle) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        Some(a.title.as_str()),
+        a.author.as_deref(),
+        a.link.as_deref(),
+        a.summary.as_deref(),
+        a.content.as_deref(),
+    ] {
+        h.update(part.unwrap_or("\u{0}").as_bytes());
+        h.update([0xff]);
+    }
+    h.update(a.published.map(ts).unwrap_or(0).to_le_bytes());
+    for e in &a.enclosures {
+        h.update(e.url.as_bytes());
+    }
+    let digest = h.finalize();
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests;

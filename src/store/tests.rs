@@ -1,0 +1,286 @@
+use super::*;
+use chrono::Duration as Days;
+
+fn article(key: &str, title: &str, body: &str) -> NewArticle {
+    NewArticle {
+        key: key.into(),
+        title: title.into(),
+        author: None,
+        link: Some(format!("https://example.org/{key}")),
+        published: Some(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("date")),
+        updated: None,
+        summary: None,
+        content: Some(body.into()),
+        enclosures: vec![],
+    }
+}
+
+fn open() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("t.db")).expect("open");
+    (dir, store)
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).single().expect("date")
+}
+
+#[test]
+fn migrates_an_empty_file_to_current_version() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("empty.db");
+    std::fs::write(&path, b"").expect("touch");
+    let store = Store::open(&path).expect("open empty file");
+    let v: i64 = store
+        .conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("v");
+    assert_eq!(v, migrate::CURRENT_VERSION);
+    drop(store);
+    Store::open(&path).expect("reopen is a no-op");
+}
+
+#[test]
+fn corrupt_database_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("bad.db");
+    let garbage: Vec<u8> = (0..8192u32).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&path, &garbage).expect("write");
+    let err = Store::open(&path).err().expect("must fail");
+    assert!(err.to_string().contains("bad.db"), "{err}");
+    assert_eq!(std::fs::read(&path).expect("read"), garbage);
+}
+
+#[test]
+fn reingest_with_changed_content_and_rename_keeps_read_and_star() {
+    let (_d, mut s) = open();
+    let ids = s
+        .sync_feeds(&["https://a.example/feed".into()], now())
+        .expect("sync");
+    let feed = ids[0];
+    let meta = FeedMeta {
+        title: Some("A".into()),
+        site_link: None,
+    };
+    let stats = s
+        .ingest(
+            feed,
+            &meta,
+            &[article("1", "one", "x"), article("2", "two", "y")],
+            now(),
+        )
+        .expect("ingest");
+    assert_eq!(stats, IngestStats { new: 2, updated: 0 });
+    let heads = s.headlines(&Query::default(), 0, 10).expect("heads");
+    let id_of = |t: &str| heads.iter().find(|h| h.title == t).expect("title").id;
+    s.set_read(&[id_of("one")], true).expect("read");
+    s.set_starred(&[id_of("two")], true).expect("star");
+    // The publisher edits both, and the user renames the feed in the config (name is not stored).
+    let meta2 = FeedMeta {
+        title: Some("A renamed".into()),
+        site_link: None,
+    };
+    let stats = s
+        .ingest(
+            feed,
+            &meta2,
+            &[article("1", "one (edited)", "x2"), article("2", "two", "y2")],
+            now(),
+        )
+        .expect("ingest again");
+    assert_eq!(stats, IngestStats { new: 0, updated: 2 });
+    let heads = s.headlines(&Query::default(), 0, 10).expect("heads");
+    assert_eq!(heads.len(), 2);
+    let one = heads.iter().find(|h| h.title == "one (edited)").expect("one");
+    let two = heads.iter().find(|h| h.title == "two").expect("two");
+    assert!(one.read && !one.starred);
+    assert!(!two.read && two.starred);
+    // Unchanged content is not rewritten at all.
+    let stats = s
+        .ingest(feed, &meta2, &[article("1", "one (edited)", "x2")], now())
+        .expect("same");
+    assert_eq!(stats, IngestStats::default());
+}
+
+#[test]
+fn removing_and_re_adding_a_feed_keeps_state() {
+    let (_d, mut s) = open();
+    let url = "https://a.example/feed".to_string();
+    let feed = s.sync_feeds(std::slice::from_ref(&url), now()).expect("sync")[0];
+    s.ingest(feed, &FeedMeta::default(), &[article("1", "one", "x")], now())
+        .expect("ingest");
+    let ids = s.ids(&Query::default()).expect("ids");
+    s.set_read(&ids, true).expect("read");
+    s.set_starred(&ids, true).expect("star");
+    s.sync_feeds(&[], now()).expect("removed");
+    assert_eq!(
+        s.count(&Query::default()).expect("count"),
+        0,
+        "removed feeds are hidden"
+    );
+    let again = s.sync_feeds(&[url], now()).expect("re-added")[0];
+    assert_eq!(again, feed);
+    let h = s.headlines(&Query::default(), 0, 10).expect("heads");
+    assert!(h[0].read && h[0].starred);
+}
+
+#[test]
+fn fts_finds_a_word_only_in_the_body() {
+    let (_d, mut s) = open();
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    s.ingest(
+        feed,
+        &FeedMeta::default(),
+        &[
+            article("1", "Plain title", "<p>The <b>quokka</b> smiles &amp; waves</p>"),
+            article("2", "Other", "<p>nothing</p>"),
+        ],
+        now(),
+    )
+    .expect("ingest");
+    let q = Query {
+        search: Some("quok".into()),
+        ..Query::default()
+    };
+    let found = s.headlines(&q, 0, 10).expect("search");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].title, "Plain title");
+    assert_eq!(s.count(&q).expect("count"), 1);
+    // FTS syntax in user input is treated as words, not operators.
+    let q = Query {
+        search: Some("\"quokka\" OR NEAR(".into()),
+        ..Query::default()
+    };
+    s.headlines(&q, 0, 10).expect("no syntax error");
+}
+
+#[test]
+fn retention_never_removes_starred_or_unread_and_pruned_do_not_return() {
+    let (_d, mut s) = open();
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    let long_ago = now() - Days::days(200);
+    let items = [
+        article("read", "r", "x"),
+        article("unread", "u", "x"),
+        article("starred", "s", "x"),
+    ];
+    s.ingest(feed, &FeedMeta::default(), &items, long_ago)
+        .expect("ingest");
+    let heads = s.headlines(&Query::default(), 0, 10).expect("h");
+    let id_of = |t: &str| heads.iter().find(|h| h.title == t).expect("t").id;
+    s.set_read(&[id_of("r"), id_of("s")], true).expect("read");
+    s.set_starred(&[id_of("s")], true).expect("star");
+    let pruned = s.prune(Duration::from_secs(90 * 86400), now()).expect("prune");
+    assert_eq!(pruned, 1);
+    let left: Vec<String> = s
+        .headlines(&Query::default(), 0, 10)
+        .expect("h")
+        .into_iter()
+        .map(|h| h.title)
+        .collect();
+    assert_eq!(left.len(), 2);
+    assert!(left.contains(&"u".to_string()) && left.contains(&"s".to_string()));
+    let stats = s
+        .ingest(feed, &FeedMeta::default(), &items, now())
+        .expect("re-ingest");
+    assert_eq!(stats.new, 0, "a pruned article must not come back unread");
+}
+
+#[test]
+fn windowed_headlines_do_not_read_bodies() {
+    let (_d, mut s) = open();
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    let items: Vec<NewArticle> = (0..50)
+        .map(|i| article(&i.to_string(), &format!("t{i}"), "body"))
+        .collect();
+    s.ingest(feed, &FeedMeta::default(), &items, now())
+        .expect("ingest");
+    // Make bodies unreadable: any query touching them would now fail.
+    s.conn
+        .execute_batch("ALTER TABLE bodies RENAME TO bodies_hidden")
+        .expect("hide");
+    let page = s.headlines(&Query::default(), 10, 20).expect("window");
+    assert_eq!(page.len(), 20);
+    assert_eq!(
+        s.count(&Query {
+            unread_only: true,
+            ..Query::default()
+        })
+        .expect("count"),
+        50
+    );
+    assert!(s.body(page[0].id).is_err(), "bodies really are elsewhere");
+}
+
+#[test]
+fn mark_all_read_in_a_view_returns_changed_ids() {
+    let (_d, mut s) = open();
+    let ids = s
+        .sync_feeds(&["https://a.example/".into(), "https://b.example/".into()], now())
+        .expect("sync");
+    s.ingest(
+        ids[0],
+        &FeedMeta::default(),
+        &[article("1", "a1", "x"), article("2", "a2", "x")],
+        now(),
+    )
+    .expect("a");
+    s.ingest(ids[1], &FeedMeta::default(), &[article("1", "b1", "x")], now())
+        .expect("b");
+    let q = Query {
+        scope: Scope::Feeds(vec![ids[0]]),
+        ..Query::default()
+    };
+    let changed = s.mark_all_read(&q).expect("mark");
+    assert_eq!(changed.len(), 2);
+    let counts = s.unread_counts().expect("counts");
+    assert_eq!(counts, vec![(ids[0], 0), (ids[1], 1)]);
+    assert!(s.mark_all_read(&q).expect("again").is_empty());
+}
+
+#[test]
+fn position_finds_an_article_in_a_view() {
+    let (_d, mut s) = open();
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    let mut items: Vec<NewArticle> = (0..5)
+        .map(|i| article(&i.to_string(), &format!("t{i}"), "b"))
+        .collect();
+    for (i, a) in items.iter_mut().enumerate() {
+        a.published = Some(now() - Days::days(i as i64));
+    }
+    s.ingest(feed, &FeedMeta::default(), &items, now())
+        .expect("ingest");
+    let heads = s.headlines(&Query::default(), 0, 10).expect("h");
+    for (i, h) in heads.iter().enumerate() {
+        assert_eq!(s.position(&Query::default(), h.id).expect("pos"), Some(i));
+    }
+}
+
+#[test]
+fn failure_is_recorded_and_cleared_by_success() {
+    let (_d, mut s) = open();
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    assert_eq!(
+        s.record_failure(feed, Some(500), "HTTP 500", None, now())
+            .expect("f1"),
+        1
+    );
+    assert_eq!(
+        s.record_failure(feed, Some(500), "HTTP 500", None, now())
+            .expect("f2"),
+        2
+    );
+    let st = s.feed_state(feed).expect("state").expect("exists");
+    assert_eq!(st.last_error.as_deref(), Some("HTTP 500"));
+    assert_eq!(st.failing_since, Some(now()));
+    let rec = FetchRecord {
+        status: Some(200),
+        etag: Some("\"e\"".into()),
+        ..FetchRecord::default()
+    };
+    s.record_success(feed, &rec, now()).expect("ok");
+    let st = s.feed_state(feed).expect("state").expect("exists");
+    assert_eq!(st.last_error, None);
+    assert_eq!(st.consecutive_failures, 0);
+    assert_eq!(st.etag.as_deref(), Some("\"e\""));
+}

@@ -1,0 +1,102 @@
+//! Text from feeds made safe and readable: sanitising, HTML to plain text for the search index,
+//! and HTML to reflowed, styled lines for the article pane.
+
+mod sanitize;
+
+pub use sanitize::{is_forbidden, sanitize_line, sanitize_text};
+
+/// Plain words of an HTML fragment for the full-text index.
+///
+/// Cheap on purpose (it runs for every ingested article): tags are dropped, `script` and
+/// `style` contents skipped, the common entities decoded. It feeds only the index, never the
+/// screen.
+pub fn index_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        push_decoded(&mut out, &rest[..lt]);
+        out.push(' ');
+        let after = &rest[lt..];
+        let lower_start: String = after.chars().take(8).collect::<String>().to_ascii_lowercase();
+        let skip_to = if lower_start.starts_with("<script") {
+            find_ci(after, "</script>")
+        } else if lower_start.starts_with("<style") {
+            find_ci(after, "</style>")
+        } else {
+            None
+        };
+        let end = match skip_to {
+            Some(i) => i,
+            None => after.find('>').map_or(after.len(), |i| i + 1),
+        };
+        rest = &after[end.min(after.len())..];
+    }
+    push_decoded(&mut out, rest);
+    sanitize_line(&out)
+}
+
+fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    hay.to_ascii_lowercase().find(needle).map(|i| i + needle.len())
+}
+
+fn push_decoded(out: &mut String, text: &str) {
+    if !text.contains('&') {
+        out.push_str(text);
+        return;
+    }
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp..];
+        let semi = after.find(';').filter(|&i| i <= 10);
+        let decoded = semi.and_then(|i| decode_entity(&after[1..i]));
+        match (semi, decoded) {
+            (Some(i), Some(c)) => {
+                out.push(c);
+                rest = &after[i + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+}
+
+fn decode_entity(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some(' '),
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_text_drops_markup_and_scripts() {
+        let html = "<p>Hello&nbsp;<b>world</b> &amp; caf&#233;</p><script>var x = '<p>no</p>';</script><style>p{}</style>end";
+        assert_eq!(index_text(html), "Hello world & café end");
+    }
+}
+
+mod render;
+pub mod wrap;
+
+pub use render::{
+    Line, RenderedArticle, RenderedHtml, Span, SpanStyle, render_article, render_article_with, render_html,
+};

@@ -1,0 +1,421 @@
+//! Article HTML → reflowed, styled lines with numbered link references.
+//!
+//! The HTML is parsed (html5ever via dom_query), cleaned (scripts, styles, frames, forms,
+//! tracking pixels dropped; images become `[image: alt]`; each link gets a `[n]` marker and
+//! goes into the reference list), then laid out by html2text's rich mode at the requested
+//! width. Every span is sanitised, and no line is wider than the width.
+
+use dom_query::Document;
+use html2text::render::RichAnnotation;
+use url::Url;
+
+use super::sanitize::sanitize_text;
+use super::wrap;
+use crate::model::ArticleBody;
+
+/// Text attributes the pane maps onto terminal styles.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SpanStyle {
+    pub bold: bool,
+    pub italic: bool,
+    pub underline: bool,
+    pub code: bool,
+    pub dim: bool,
+    pub heading: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub text: String,
+    pub style: SpanStyle,
+}
+
+/// One display line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Line {
+    pub spans: Vec<Span>,
+}
+
+impl Line {
+    fn plain(text: impl Into<String>, style: SpanStyle) -> Line {
+        Line {
+            spans: vec![Span {
+                text: text.into(),
+                style,
+            }],
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    pub fn width(&self) -> usize {
+        self.spans.iter().map(|s| wrap::width(&s.text)).sum()
+    }
+}
+
+/// Rendered body plus the numbered links it refers to.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RenderedHtml {
+    pub lines: Vec<Line>,
+    pub links: Vec<String>,
+}
+
+/// A whole article: header, body, link list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RenderedArticle {
+    pub lines: Vec<Line>,
+    pub links: Vec<String>,
+    /// Index of the first line of the link list (for `L`).
+    pub links_start: Option<usize>,
+}
+
+impl RenderedArticle {
+    pub fn plain_lines(&self) -> impl Iterator<Item = String> + '_ {
+        self.lines.iter().map(Line::text)
+    }
+}
+
+/// Renders an HTML fragment at `width` columns. `base` resolves relative links and images.
+pub fn render_html(html: &str, base: Option<&Url>, width: usize) -> RenderedHtml {
+    let width = width.max(20);
+    let (clean, links) = preclean(html, base);
+    let lines = match html2text::config::rich()
+        .unicode_strikeout(false)
+        .lines_from_read(clean.as_bytes(), width)
+    {
+        Ok(tagged) => tagged
+            .into_iter()
+            .map(|tl| {
+                let mut spans: Vec<Span> = Vec::new();
+                for ts in tl.tagged_strings() {
+                    let text = sanitize_text(&ts.s).replace('\n', " ");
+                    if text.is_empty() {
+                        continue;
+                    }
+                    spans.push(Span {
+                        text,
+                        style: style_of(&ts.tag),
+                    });
+                }
+                let mut line = Line { spans };
+                let t = line.text();
+                if t.starts_with('#') && t.trim_start_matches('#').starts_with(' ') {
+                    for s in &mut line.spans {
+                        s.style.heading = true;
+                        s.style.bold = true;
+                    }
+                }
+                line
+            })
+            .collect(),
+        // html2text refuses only pathological layouts; fall back to wrapped plain text.
+        Err(_) => wrap::wrap(&super::index_text(&clean), width)
+            .into_iter()
+            .map(|l| Line::plain(l, SpanStyle::default()))
+            .collect(),
+    };
+    let mut lines = fit(lines, width);
+    // Collapse runs of blank lines to one; trim leading and trailing blanks.
+    lines.dedup_by(|a, b| a.text().trim().is_empty() && b.text().trim().is_empty());
+    while lines.first().is_some_and(|l| l.text().trim().is_empty()) {
+        lines.remove(0);
+    }
+    while lines.last().is_some_and(|l| l.text().trim().is_empty()) {
+        lines.pop();
+    }
+    RenderedHtml { lines, links }
+}
+
+fn style_of(tags: &[RichAnnotation]) -> SpanStyle {
+    let mut s = SpanStyle::default();
+    for t in tags {
+        match t {
+            RichAnnotation::Strong => s.bold = true,
+            RichAnnotation::Emphasis => s.italic = true,
+            RichAnnotation::Link(_) => s.underline = true,
+            RichAnnotation::Code | RichAnnotation::Preformat(_) => s.code = true,
+            RichAnnotation::Image(_) | RichAnnotation::Strikeout => s.dim = true,
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Hard guarantee that no line exceeds the width (tables and long words can overflow).
+fn fit(lines: Vec<Line>, width: usize) -> Vec<Line> {
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.width() <= width {
+            out.push(line);
+            continue;
+        }
+        let mut cur = Line::default();
+        let mut used = 0;
+        for span in line.spans {
+            let mut piece = String::new();
+            for g in unicode_segmentation::UnicodeSegmentation::graphemes(span.text.as_str(), true) {
+                let w = wrap::width(g);
+                if used + w > width {
+                    if !piece.is_empty() {
+                        cur.spans.push(Span {
+                            text: std::mem::take(&mut piece),
+                            style: span.style,
+                        });
+                    }
+                    out.push(std::mem::take(&mut cur));
+                    used = 0;
+                }
+                piece.push_str(g);
+                used += w;
+            }
+            if !piece.is_empty() {
+                cur.spans.push(Span {
+                    text: piece,
+                    style: span.style,
+                });
+            }
+        }
+        if !cur.spans.is_empty() {
+            out.push(cur);
+        }
+    }
+    out
+}
+
+/// Removes what must not be rendered, numbers links and marks images. Returns the cleaned
+/// HTML and the link list.
+fn preclean(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
+    let doc = Document::from(html);
+    doc.select(
+        "script, style, iframe, frame, frameset, form, noscript, object, embed, svg, canvas, \
+         button, input, select, textarea, template, link, meta, video, audio, picture source",
+    )
+    .remove();
+    for img in doc.select("img").iter() {
+        let w = img.attr("width").map(|v| v.to_string()).unwrap_or_default();
+        let h = img.attr("height").map(|v| v.to_string()).unwrap_or_default();
+        let pixel =
+            ["0", "1", "1px", "0px"].contains(&w.trim()) || ["0", "1", "1px", "0px"].contains(&h.trim());
+        if pixel {
+            img.remove();
+            continue;
+        }
+        let alt = img
+            .attr("alt")
+            .map(|a| super::sanitize_line(&a))
+            .unwrap_or_default();
+        let label = if alt.is_empty() {
+            "[image]".to_string()
+        } else {
+            format!("[image: {alt}]")
+        };
+        img.replace_with_html(format!("<i>{}</i>", escape(&label)));
+    }
+    let mut links: Vec<String> = Vec::new();
+    for a in doc.select("a[href]").iter() {
+        let href = a.attr("href").map(|h| h.to_string()).unwrap_or_default();
+        let resolved = match base {
+            Some(b) => b.join(href.trim()).ok(),
+            None => Url::parse(href.trim()).ok(),
+        };
+        let Some(url) = resolved.filter(|u| matches!(u.scheme(), "http" | "https" | "mailto")) else {
+            a.remove_attr("href");
+            continue;
+        };
+        let url = url.to_string();
+        if a.text().trim().is_empty() {
+            a.remove_attr("href");
+            continue;
+        }
+        let n = match links.iter().position(|l| *l == url) {
+            Some(i) => i + 1,
+            None => {
+                links.push(url.clone());
+                links.len()
+            }
+        };
+        a.set_attr("href", &url);
+        a.after_html(format!("<span>[{n}]</span>"));
+    }
+    let links = links.iter().map(|l| super::sanitize_line(l)).collect();
+    (doc.html().to_string(), links)
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The full article: header (title, feed, author, date, link, reading time, enclosures),
+/// body (full text if cached, else content, else summary), link list.
+pub fn render_article(body: &ArticleBody, feed_name: &str, width: usize) -> RenderedArticle {
+    render_article_with(body, feed_name, width, None)
+}
+
+/// Like [`render_article`] with an explicit body HTML (full text) and a note line.
+pub fn render_article_with(
+    body: &ArticleBody,
+    feed_name: &str,
+    width: usize,
+    note: Option<&str>,
+) -> RenderedArticle {
+    let width = width.max(20);
+    let s = &body.summary;
+    let base = s
+        .link
+        .as_deref()
+        .and_then(|l| Url::parse(l).ok())
+        .or_else(|| Url::parse(&body.feed_url).ok());
+    let html = body
+        .full_html
+        .as_deref()
+        .or(body.content_html.as_deref())
+        .or(body.summary_html.as_deref())
+        .unwrap_or("");
+    let rendered = render_html(html, base.as_ref(), width);
+    let words: usize = rendered
+        .lines
+        .iter()
+        .map(|l| l.text().split_whitespace().count())
+        .sum();
+    let minutes = words.div_ceil(230).max(1);
+
+    let mut lines = Vec::new();
+    let title_style = SpanStyle {
+        bold: true,
+        heading: true,
+        ..SpanStyle::default()
+    };
+    for l in wrap::wrap(&super::sanitize_line(&s.title), width) {
+        lines.push(Line::plain(l, title_style));
+    }
+    let dim = SpanStyle {
+        dim: true,
+        ..SpanStyle::default()
+    };
+    let mut meta = vec![super::sanitize_line(feed_name)];
+    if let Some(a) = &s.author {
+        meta.push(super::sanitize_line(a));
+    }
+    if let Some(p) = s.published {
+        meta.push(p.format("%a %d %b %Y %H:%M").to_string());
+    }
+    meta.push(format!("{minutes} min read"));
+    for l in wrap::wrap(&meta.join(" · "), width) {
+        lines.push(Line::plain(l, dim));
+    }
+    if let Some(link) = &s.link {
+        lines.push(Line::plain(
+            wrap::truncate(&super::sanitize_line(link), width),
+            dim,
+        ));
+    }
+    for e in &body.enclosures {
+        let mut desc = format!("▶ {}", super::sanitize_line(&e.url));
+        if let Some(m) = &e.mime {
+            desc.push_str(&format!(" ({m}"));
+            if let Some(len) = e.length.filter(|l| *l > 0) {
+                desc.push_str(&format!(", {}", human_size(len)));
+            }
+            desc.push(')');
+        }
+        lines.push(Line::plain(wrap::truncate(&desc, width), dim));
+    }
+    if let Some(n) = note {
+        lines.push(Line::plain(wrap::truncate(&super::sanitize_line(n), width), dim));
+    }
+    lines.push(Line::plain("─".repeat(width.min(40)), dim));
+    lines.push(Line::default());
+    if rendered.lines.is_empty() {
+        lines.push(Line::plain("(this article has no text; press o to open it)", dim));
+    }
+    lines.extend(rendered.lines);
+    let mut links_start = None;
+    if !rendered.links.is_empty() {
+        lines.push(Line::default());
+        links_start = Some(lines.len());
+        lines.push(Line::plain(
+            "Links",
+            SpanStyle {
+                bold: true,
+                ..SpanStyle::default()
+            },
+        ));
+        for (i, l) in rendered.links.iter().enumerate() {
+            let label = format!("[{}] ", i + 1);
+            let rest = wrap::truncate(l, width.saturating_sub(label.len()));
+            lines.push(Line {
+                spans: vec![
+                    Span {
+                        text: label,
+                        style: dim,
+                    },
+                    Span {
+                        text: rest,
+                        style: SpanStyle {
+                            underline: true,
+                            ..SpanStyle::default()
+                        },
+                    },
+                ],
+            });
+        }
+    }
+    RenderedArticle {
+        lines,
+        links: rendered.links,
+        links_start,
+    }
+}
+
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut v = bytes as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u < UNITS.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_are_numbered_and_listed_in_order() {
+        let base = Url::parse("https://example.org/post/").expect("url");
+        let html = r#"<p>See <a href="/a">one</a>, <a href="https://b.example/">two</a> and <a href="/a">one again</a>. <a href="javascript:x()">evil</a></p>"#;
+        let r = render_html(html, Some(&base), 60);
+        assert_eq!(r.links, vec!["https://example.org/a", "https://b.example/"]);
+        let text: String = r.lines.iter().map(Line::text).collect::<Vec<_>>().join("\n");
+        assert!(text.contains("one[1]") || text.contains("one [1]"), "{text}");
+        assert!(text.contains("[2]"));
+        assert!(text.contains("evil"));
+        assert!(!text.contains("[3]"));
+    }
+
+    #[test]
+    fn drops_scripts_pixels_and_marks_images() {
+        let html = r#"<p>Hi<script>alert(1)</script><img src="/t.gif" width="1" height="1"><img src="/cat.jpg" alt="a cat"></p><form><input value="x"></form>"#;
+        let r = render_html(html, None, 40);
+        let text: String = r.lines.iter().map(Line::text).collect();
+        assert!(text.contains("Hi"));
+        assert!(text.contains("[image: a cat]"), "{text}");
+        assert!(!text.contains("alert"));
+    }
+
+    #[test]
+    fn pre_is_kept_verbatim() {
+        let html = "<pre>fn main() {\n    let x = 1;\n}</pre><p>after</p>";
+        let r = render_html(html, None, 40);
+        let texts: Vec<String> = r.lines.iter().map(Line::text).collect();
+        assert!(texts.iter().any(|t| t == "    let x = 1;"), "{texts:?}");
+    }
+}
