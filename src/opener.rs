@@ -34,12 +34,11 @@ pub fn command_for(browser: Option<&[String]>, url: &url::Url) -> Vec<String> {
 }
 
 fn default_opener() -> Vec<String> {
-    if let Some(b) = std::env::var_os("BROWSER").filter(|b| !b.is_empty()) {
-        if let Ok(parts) = split_command(&b.to_string_lossy()) {
-            if !parts.is_empty() {
-                return parts;
-            }
-        }
+    if let Some(b) = std::env::var_os("BROWSER").filter(|b| !b.is_empty())
+        && let Ok(parts) = split_command(&b.to_string_lossy())
+        && !parts.is_empty()
+    {
+        return parts;
     }
     if cfg!(target_os = "macos") {
         vec!["open".into()]

@@ -151,10 +151,10 @@ impl Refresher {
             Err(e) => return FeedResult::Failed { error: e.to_string() },
         };
         let now = Utc::now();
-        if let Some(until) = state.next_attempt.filter(|t| *t > now) {
-            if !force || state.last_status.is_some_and(|s| s == 429 || s == 503) {
-                return FeedResult::Deferred { until };
-            }
+        if let Some(until) = state.next_attempt.filter(|t| *t > now)
+            && (!force || state.last_status.is_some_and(|s| s == 429 || s == 503))
+        {
+            return FeedResult::Deferred { until };
         }
         let target = state
             .redirect_url

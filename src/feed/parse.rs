@@ -57,6 +57,13 @@ pub fn parse(bytes: &[u8], content_type: Option<&str>, url: &Url) -> Result<Pars
                 if head.starts_with("<!doctype html") || head.starts_with("<html") {
                     return Err(ParseError::HtmlPage);
                 }
+                // An <rss> with no channel is a valid, empty feed (feed-rs insists on a channel).
+                if repaired.contains("<rss") && !repaired.contains("<channel") {
+                    return Ok(ParsedFeed {
+                        meta: FeedMeta::default(),
+                        articles: Vec::new(),
+                    });
+                }
                 return Err(e);
             }
         }
@@ -234,14 +241,14 @@ fn resolve(base: &Url, href: &str) -> Option<String> {
 fn enclosures(e: &Entry, base: &Url) -> Vec<Enclosure> {
     let mut out: Vec<Enclosure> = Vec::new();
     let mut push = |url: Option<String>, mime: Option<String>, length: Option<u64>| {
-        if let Some(url) = url {
-            if !out.iter().any(|x| x.url == url) {
-                out.push(Enclosure {
-                    url,
-                    mime: mime.map(|m| sanitize_line(&m)),
-                    length,
-                });
-            }
+        if let Some(url) = url
+            && !out.iter().any(|x| x.url == url)
+        {
+            out.push(Enclosure {
+                url,
+                mime: mime.map(|m| sanitize_line(&m)),
+                length,
+            });
         }
     };
     for l in e.links.iter().filter(|l| l.rel.as_deref() == Some("enclosure")) {

@@ -104,10 +104,10 @@ fn is_xml_forbidden(c: char) -> bool {
 
 fn strip_declaration(text: &str) -> String {
     let t = text.trim_start_matches('\u{feff}').trim_start();
-    if t.starts_with("<?xml") {
-        if let Some(end) = t.find("?>") {
-            return t[end + 2..].to_string();
-        }
+    if t.starts_with("<?xml")
+        && let Some(end) = t.find("?>")
+    {
+        return t[end + 2..].to_string();
     }
     t.to_string()
 }
