@@ -1,11 +1,310 @@
-//! The terminal UI's loop.
+//! The glue between the terminal, the model, the store and the poller: one `select!` over
+//! input, poll events, effect completions, signals and the frame deadline. Decisions belong in
+//! `App::update`; this only carries effects out and feeds results back.
 
-use anyhow::Result;
+use std::time::Duration;
 
+use anyhow::{Context as _, Result};
+use futures_util::StreamExt;
+use ratatui::crossterm::event::{Event, EventStream};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::app::keymap::{Key, KeyChord, Keymap};
+use crate::app::{App, AppSettings, Around, Effect, FeedInfo, Field, Msg, StoreReply};
+use crate::commands::Context;
 use crate::config::Paths;
+use crate::poller::{PollEvent, PollerCmd, Refresher};
+use crate::store::StoreHandle;
 
-/// Starts the terminal UI.
+/// At most this often.
+const FRAME_INTERVAL: Duration = Duration::from_millis(16);
+
+/// Runs the terminal UI until the user quits.
 pub fn run(paths: Paths) -> Result<i32> {
-    let _ = paths;
-    anyhow::bail!("the terminal UI is not built yet; use the subcommands (tidings --help)")
+    let ctx = Context::load(paths)?;
+    let (store, ids) = ctx.open_store()?;
+    let infos: Vec<FeedInfo> = ctx
+        .config
+        .feeds
+        .iter()
+        .zip(&ids)
+        .map(|(f, id)| {
+            let title = store.feed_state(*id).ok().flatten().and_then(|s| s.title);
+            FeedInfo {
+                id: *id,
+                name: f.name.clone().or(title).unwrap_or_else(|| f.url.to_string()),
+                tags: f.tags.clone(),
+                named: f.name.is_some(),
+            }
+        })
+        .collect();
+    drop(store);
+    let handle = StoreHandle::open(&ctx.paths.database())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let result = runtime.block_on(ui_main(&ctx, infos, ids, handle.clone()));
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    handle.close();
+    result
+}
+
+async fn ui_main(
+    ctx: &Context,
+    infos: Vec<FeedInfo>,
+    ids: Vec<crate::model::FeedId>,
+    store: StoreHandle,
+) -> Result<i32> {
+    let refresher = Refresher::new(
+        crate::commands::refresh::fetcher(ctx)?,
+        store.clone(),
+        ctx.config.settings.concurrency,
+        ctx.config.settings.per_host,
+    );
+    let (cmd_tx, cmd_rx) = mpsc::channel::<PollerCmd>(16);
+    let (ev_tx, mut ev_rx) = mpsc::channel::<PollEvent>(256);
+    let poll_feeds = crate::commands::refresh::poll_feeds(ctx, &ids);
+    let poller = tokio::spawn(crate::poller::run_background(
+        refresher, poll_feeds, cmd_rx, ev_tx,
+    ));
+
+    let mut terminal = crate::tui::enter().context("cannot set up the terminal")?;
+    let size = terminal.size().unwrap_or_default();
+    tracing::info!(?size, "terminal size");
+    let settings = AppSettings {
+        mark_read_on_open: ctx.config.settings.mark_read_on_open,
+        article_width: ctx.config.settings.article_width,
+    };
+    let (mut app, effects) = App::new(
+        infos,
+        Keymap::new(&ctx.config.keys),
+        settings,
+        (size.width, size.height),
+    );
+    let theme = ctx.config.theme;
+    let browser = ctx.config.settings.browser.clone();
+    let mut pending: JoinSet<Option<Msg>> = JoinSet::new();
+    let mut events = EventStream::new();
+    let mut dirty = true;
+    let mut next_frame = Instant::now();
+    let signals = Signals::new();
+    let mut signals = signals?;
+    for e in effects {
+        run_effect(e, &store, &cmd_tx, browser.as_deref(), &mut pending).await;
+    }
+    let outcome: Result<()> = loop {
+        if app.quit {
+            break Ok(());
+        }
+        let msg: Option<Msg> = tokio::select! {
+            ev = events.next() => match ev {
+                Some(Ok(Event::Key(k))) => match crate::tui::chord(&k) {
+                    Some(KeyChord { key: Key::Char('z'), ctrl: true, .. }) => {
+                        if let Err(e) = crate::tui::suspend(&mut terminal) {
+                            break Err(e.into());
+                        }
+                        dirty = true;
+                        None
+                    }
+                    Some(c) => Some(Msg::Key(c)),
+                    None => None,
+                },
+                Some(Ok(Event::Resize(w, h))) => Some(Msg::Resize { width: w, height: h }),
+                Some(Ok(_)) => None,
+                Some(Err(e)) => break Err(e.into()),
+                None => break Ok(()),
+            },
+            Some(ev) = ev_rx.recv() => Some(Msg::Poll(ev)),
+            Some(done) = pending.join_next(), if !pending.is_empty() => done.ok().flatten(),
+            _ = signals.recv() => break Ok(()),
+            _ = tokio::time::sleep_until(next_frame), if dirty => {
+                if let Err(e) = terminal.draw(|f| crate::ui::draw(f, &app, &theme)) {
+                    break Err(e.into());
+                }
+                dirty = false;
+                next_frame = Instant::now() + FRAME_INTERVAL;
+                None
+            }
+        };
+        if let Some(msg) = msg {
+            for e in app.update(msg) {
+                run_effect(e, &store, &cmd_tx, browser.as_deref(), &mut pending).await;
+            }
+            dirty = true;
+        }
+    };
+    crate::tui::leave();
+    let _ = cmd_tx.send(PollerCmd::Shutdown).await;
+    // Let queued writes (marks) finish before the store closes.
+    while tokio::time::timeout(Duration::from_secs(5), pending.join_next())
+        .await
+        .ok()
+        .flatten()
+        .is_some()
+    {}
+    poller.abort();
+    outcome.map(|()| 0)
+}
+
+/// SIGTERM and SIGHUP end the UI cleanly (terminal restored, writes flushed).
+struct Signals {
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                hup: signal(SignalKind::hangup())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Signals {})
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.term.recv() => {},
+            _ = self.hup.recv() => {},
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await
+    }
+}
+
+/// Carries out one effect; results come back as messages through `pending`.
+async fn run_effect(
+    effect: Effect,
+    store: &StoreHandle,
+    poller: &mpsc::Sender<PollerCmd>,
+    browser: Option<&[String]>,
+    pending: &mut JoinSet<Option<Msg>>,
+) {
+    let store = store.clone();
+    match effect {
+        Effect::LoadWindow {
+            generation,
+            query,
+            around,
+            limit,
+        } => {
+            pending.spawn(async move {
+                let r = store
+                    .read(move |s| -> crate::store::Result<StoreReply> {
+                        let total = s.count(&query)? as usize;
+                        let (offset, kept_at) = match around {
+                            Around::Offset(o) => (o, None),
+                            Around::Article(id, fallback) => match s.position(&query, id)? {
+                                Some(p) => (p.saturating_sub(limit / 2), Some(p)),
+                                None => (fallback, None),
+                            },
+                        };
+                        let offset = offset.min(total.saturating_sub(1));
+                        let rows = s.headlines(&query, offset, limit)?;
+                        Ok(StoreReply::Window {
+                            generation,
+                            offset,
+                            rows,
+                            total,
+                            kept_at,
+                        })
+                    })
+                    .await;
+                match r {
+                    Ok(Ok(reply)) => Some(Msg::Store(reply)),
+                    Ok(Err(e)) => Some(Msg::OpenFailed(format!("store: {e}"))),
+                    Err(e) => Some(Msg::OpenFailed(format!("store: {e}"))),
+                }
+            });
+        }
+        Effect::LoadBody(id) => {
+            pending.spawn(async move {
+                let body = store
+                    .read(move |s| s.body(id))
+                    .await
+                    .ok()
+                    .and_then(Result::ok)
+                    .flatten();
+                Some(Msg::Store(StoreReply::Body {
+                    id,
+                    body: body.map(Box::new),
+                }))
+            });
+        }
+        Effect::LoadCounts => {
+            pending.spawn(async move {
+                let r = store
+                    .read(|s| -> crate::store::Result<StoreReply> {
+                        let starred = s.count(&crate::model::Query {
+                            starred_only: true,
+                            ..Default::default()
+                        })?;
+                        Ok(StoreReply::Counts {
+                            unread: s.unread_counts()?,
+                            starred,
+                            errors: s.feed_errors()?,
+                            titles: s.feed_titles()?,
+                        })
+                    })
+                    .await;
+                r.ok().and_then(Result::ok).map(Msg::Store)
+            });
+        }
+        Effect::Write(change) => {
+            pending.spawn(async move {
+                let c = change.clone();
+                let r = store
+                    .write(move |s| match c.field {
+                        Field::Read => s.set_read(&c.ids, c.value),
+                        Field::Starred => s.set_starred(&c.ids, c.value),
+                    })
+                    .await;
+                match r {
+                    Ok(Ok(_)) => None,
+                    Ok(Err(e)) => Some(Msg::Store(StoreReply::WriteFailed {
+                        error: e.to_string(),
+                        change,
+                    })),
+                    Err(e) => Some(Msg::Store(StoreReply::WriteFailed {
+                        error: e.to_string(),
+                        change,
+                    })),
+                }
+            });
+        }
+        Effect::MarkAllRead(query) => {
+            pending.spawn(async move {
+                match store.write(move |s| s.mark_all_read(&query)).await {
+                    Ok(Ok(ids)) => Some(Msg::Store(StoreReply::MarkedAll { ids })),
+                    Ok(Err(e)) => Some(Msg::OpenFailed(format!("could not mark read: {e}"))),
+                    Err(e) => Some(Msg::OpenFailed(format!("could not mark read: {e}"))),
+                }
+            });
+        }
+        Effect::OpenUrl(url) => {
+            if let Err(e) = crate::opener::open(browser, &url) {
+                let msg = e.to_string();
+                pending.spawn(async move { Some(Msg::OpenFailed(msg)) });
+            }
+        }
+        Effect::Refresh(feed) => {
+            let cmd = match feed {
+                Some(id) => PollerCmd::RefreshFeed(id),
+                None => PollerCmd::RefreshAll,
+            };
+            let _ = poller.send(cmd).await;
+        }
+        Effect::Quit => {}
+    }
 }

@@ -26,3 +26,5 @@ pub mod opener;
 pub mod poller;
 pub mod store;
 pub mod text;
+pub mod tui;
+pub mod ui;

@@ -1,3 +1,1010 @@
-//! The UI model.
+//! The UI model: everything the screen shows, changed only by [`App::update`], which is pure
+//! and synchronous and returns [`Effect`]s for the event loop to carry out. Tested without a
+//! terminal.
 
 pub mod keymap;
+pub mod msg;
+
+use std::collections::HashMap;
+
+use keymap::{Action, Key, KeyChord, Keymap};
+pub use msg::{Around, Change, Effect, Field, Msg, StoreReply};
+
+use crate::model::{ArticleBody, ArticleId, ArticleSummary, FeedId, Query, Scope};
+use crate::poller::PollEvent;
+use crate::text::RenderedArticle;
+
+/// How many headlines one window query loads.
+pub const WINDOW: usize = 200;
+
+/// A configured feed as the UI shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedInfo {
+    pub id: FeedId,
+    pub name: String,
+    pub tags: Vec<String>,
+    /// The name came from the config; otherwise the feed's own title may replace it.
+    pub named: bool,
+}
+
+/// What a feed-list entry shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    AllUnread,
+    Starred,
+    Tag(String),
+    Feed(FeedId),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub source: Source,
+    pub label: String,
+    pub unread: u64,
+    pub error: Option<String>,
+    /// The tag a feed is grouped under (shown dimmed).
+    pub group: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Feeds,
+    Headlines,
+    Article,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Typing a search; `previous` is restored on Esc.
+    Search {
+        input: String,
+        previous: Option<String>,
+    },
+    Help,
+}
+
+/// What to select when the next window arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    Nothing,
+    FirstUnread,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Headlines {
+    pub generation: u64,
+    pub query: Query,
+    pub offset: usize,
+    pub rows: Vec<ArticleSummary>,
+    pub total: usize,
+    pub selected: usize,
+    pub scroll: usize,
+    pub loading: bool,
+    pending: Pending,
+    /// The user has moved the cursor in this view; until then new articles keep it at the top.
+    touched: bool,
+}
+
+impl Headlines {
+    /// The row at an absolute index, if it is loaded.
+    pub fn row(&self, index: usize) -> Option<&ArticleSummary> {
+        index.checked_sub(self.offset).and_then(|i| self.rows.get(i))
+    }
+    pub fn selected_row(&self) -> Option<&ArticleSummary> {
+        self.row(self.selected)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArticleView {
+    pub id: ArticleId,
+    pub body: Option<Box<ArticleBody>>,
+    pub rendered: Option<RenderedArticle>,
+    pub scroll: usize,
+    /// The width the text was laid out for.
+    pub width: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Status {
+    pub error: Option<String>,
+    pub message: Option<String>,
+    pub progress: Option<(usize, usize)>,
+}
+
+/// Settings the model needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppSettings {
+    pub mark_read_on_open: bool,
+    pub article_width: u16,
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub feeds: Vec<FeedInfo>,
+    pub entries: Vec<Entry>,
+    pub feed_selected: usize,
+    pub headlines: Headlines,
+    pub article: Option<ArticleView>,
+    pub focus: Focus,
+    pub mode: Mode,
+    pub unread_only: bool,
+    pub status: Status,
+    pub undo: Vec<Change>,
+    pub keymap: Keymap,
+    pub settings: AppSettings,
+    pub size: (u16, u16),
+    pub unread: HashMap<FeedId, u64>,
+    pub errors: HashMap<FeedId, String>,
+    pub starred: u64,
+    pub quit: bool,
+}
+
+/// Rows of the headline list that fit a terminal of `height` (borders and status line off).
+pub fn list_height(height: u16) -> usize {
+    height.saturating_sub(3).max(1) as usize
+}
+
+/// Lines of article text that fit.
+pub fn article_height(height: u16) -> usize {
+    height.saturating_sub(3).max(1) as usize
+}
+
+/// The width article text is laid out at for a terminal `width` wide.
+pub fn article_width(settings: &AppSettings, width: u16) -> usize {
+    (settings.article_width as usize)
+        .min(width.saturating_sub(4) as usize)
+        .max(20)
+}
+
+impl App {
+    /// A model for these feeds; returns it with the effects that load the first screen.
+    pub fn new(
+        feeds: Vec<FeedInfo>,
+        keymap: Keymap,
+        settings: AppSettings,
+        size: (u16, u16),
+    ) -> (App, Vec<Effect>) {
+        let mut app = App {
+            feeds,
+            entries: Vec::new(),
+            feed_selected: 0,
+            headlines: Headlines {
+                generation: 0,
+                query: Query::default(),
+                offset: 0,
+                rows: Vec::new(),
+                total: 0,
+                selected: 0,
+                scroll: 0,
+                loading: false,
+                pending: Pending::Nothing,
+                touched: false,
+            },
+            article: None,
+            focus: Focus::Feeds,
+            mode: Mode::Normal,
+            unread_only: false,
+            status: Status::default(),
+            undo: Vec::new(),
+            keymap,
+            settings,
+            size,
+            unread: HashMap::new(),
+            errors: HashMap::new(),
+            starred: 0,
+            quit: false,
+        };
+        app.rebuild_entries();
+        let mut fx = vec![Effect::LoadCounts];
+        fx.extend(app.change_view());
+        (app, fx)
+    }
+
+    /// The single entry point: apply a message, return what must happen outside.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(k) => self.on_key(k),
+            Msg::Resize { width, height } => {
+                self.size = (width, height);
+                self.keep_visible();
+                self.relayout_article();
+                Vec::new()
+            }
+            Msg::Poll(ev) => self.on_poll(ev),
+            Msg::Store(reply) => self.on_store(reply),
+            Msg::OpenFailed(e) => {
+                self.status.error = Some(e);
+                Vec::new()
+            }
+        }
+    }
+
+    // ----- keys -------------------------------------------------------------------------
+
+    fn on_key(&mut self, k: KeyChord) -> Vec<Effect> {
+        match self.mode.clone() {
+            Mode::Search { input, previous } => return self.on_search_key(k, input, previous),
+            Mode::Help => {
+                self.mode = Mode::Normal;
+                return Vec::new();
+            }
+            Mode::Normal => {}
+        }
+        self.status.message = None;
+        if self.focus == Focus::Article
+            && let Key::Char(c @ '1'..='9') = k.key
+        {
+            return self.open_link(c as usize - '0' as usize);
+        }
+        match self.keymap.action(k) {
+            Some(a) => self.on_action(a),
+            None => Vec::new(),
+        }
+    }
+
+    fn on_action(&mut self, a: Action) -> Vec<Effect> {
+        match a {
+            Action::Help => {
+                self.mode = Mode::Help;
+                Vec::new()
+            }
+            Action::Quit => self.quit(),
+            Action::Search => {
+                self.mode = Mode::Search {
+                    input: String::new(),
+                    previous: self.headlines.query.search.clone(),
+                };
+                Vec::new()
+            }
+            Action::RefreshAll => vec![Effect::Refresh(None)],
+            Action::RefreshFeed => match self.current_source() {
+                Some(Source::Feed(id)) => vec![Effect::Refresh(Some(id))],
+                _ => match self.headlines.selected_row() {
+                    Some(r) => vec![Effect::Refresh(Some(r.feed_id))],
+                    None => vec![Effect::Refresh(None)],
+                },
+            },
+            Action::ToggleUnreadOnly => {
+                self.unread_only = !self.unread_only;
+                self.status.message = Some(
+                    if self.unread_only {
+                        "showing unread only"
+                    } else {
+                        "showing all articles"
+                    }
+                    .into(),
+                );
+                self.change_view()
+            }
+            Action::Undo => self.undo(),
+            Action::Back => self.back(),
+            _ => match self.focus {
+                Focus::Feeds => self.feeds_action(a),
+                Focus::Headlines => self.headlines_action(a),
+                Focus::Article => self.article_action(a),
+            },
+        }
+    }
+
+    fn quit(&mut self) -> Vec<Effect> {
+        self.quit = true;
+        vec![Effect::Quit]
+    }
+
+    fn back(&mut self) -> Vec<Effect> {
+        match self.focus {
+            Focus::Article => {
+                self.article = None;
+                self.focus = Focus::Headlines;
+                Vec::new()
+            }
+            Focus::Headlines if self.headlines.query.search.is_some() => {
+                self.headlines.query.search = None;
+                self.change_view()
+            }
+            Focus::Headlines => {
+                self.focus = Focus::Feeds;
+                Vec::new()
+            }
+            Focus::Feeds => self.quit(),
+        }
+    }
+
+    fn on_search_key(&mut self, k: KeyChord, mut input: String, previous: Option<String>) -> Vec<Effect> {
+        match k.key {
+            Key::Esc => {
+                self.mode = Mode::Normal;
+                self.set_search(previous)
+            }
+            Key::Enter => {
+                self.mode = Mode::Normal;
+                self.focus = Focus::Headlines;
+                Vec::new()
+            }
+            Key::Backspace => {
+                input.pop();
+                self.mode = Mode::Search {
+                    input: input.clone(),
+                    previous,
+                };
+                self.set_search(Some(input))
+            }
+            Key::Char(c) if !k.ctrl && !k.alt => {
+                input.push(c);
+                self.mode = Mode::Search {
+                    input: input.clone(),
+                    previous,
+                };
+                self.set_search(Some(input))
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn set_search(&mut self, text: Option<String>) -> Vec<Effect> {
+        let text = text.filter(|t| !t.trim().is_empty());
+        self.headlines.query.search = text;
+        self.reload(Around::Offset(0), true)
+    }
+
+    fn feeds_action(&mut self, a: Action) -> Vec<Effect> {
+        let n = self.entries.len();
+        let page = list_height(self.size.1);
+        let before = self.feed_selected;
+        match a {
+            Action::Down => self.feed_selected = (self.feed_selected + 1).min(n.saturating_sub(1)),
+            Action::Up => self.feed_selected = self.feed_selected.saturating_sub(1),
+            Action::Top => self.feed_selected = 0,
+            Action::Bottom => self.feed_selected = n.saturating_sub(1),
+            Action::PageDown => self.feed_selected = (self.feed_selected + page).min(n.saturating_sub(1)),
+            Action::PageUp => self.feed_selected = self.feed_selected.saturating_sub(page),
+            Action::Open | Action::FocusRight | Action::NextPane => {
+                self.focus = Focus::Headlines;
+                return Vec::new();
+            }
+            Action::NextUnread | Action::MarkReadAndNext => return self.next_unread(true),
+            Action::PrevUnread => return self.next_unread(false),
+            Action::MarkAllRead => return self.mark_all_read(),
+            _ => return Vec::new(),
+        }
+        if self.feed_selected != before {
+            self.change_view()
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn headlines_action(&mut self, a: Action) -> Vec<Effect> {
+        let page = list_height(self.size.1);
+        let last = self.headlines.total.saturating_sub(1);
+        let sel = self.headlines.selected;
+        match a {
+            Action::Down => self.select(sel + 1),
+            Action::Up => self.select(sel.saturating_sub(1)),
+            Action::Top => self.select(0),
+            Action::Bottom => self.select(last),
+            Action::PageDown => self.select((sel + page).min(last)),
+            Action::PageUp => self.select(sel.saturating_sub(page)),
+            Action::FocusLeft => {
+                self.focus = Focus::Feeds;
+                Vec::new()
+            }
+            Action::NextPane => {
+                self.focus = if self.article.is_some() {
+                    Focus::Article
+                } else {
+                    Focus::Feeds
+                };
+                Vec::new()
+            }
+            Action::Open | Action::FocusRight => self.open_selected(),
+            Action::ToggleRead => self.toggle(Field::Read),
+            Action::ToggleStar => self.toggle(Field::Starred),
+            Action::MarkAllRead => self.mark_all_read(),
+            Action::NextUnread => self.next_unread(true),
+            Action::PrevUnread => self.next_unread(false),
+            Action::MarkReadAndNext => {
+                let mut fx = self.set_selected(Field::Read, true);
+                fx.extend(self.next_unread(true));
+                fx
+            }
+            Action::OpenInBrowser => self.open_in_browser(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn article_action(&mut self, a: Action) -> Vec<Effect> {
+        let page = article_height(self.size.1);
+        let Some(view) = self.article.as_mut() else {
+            self.focus = Focus::Headlines;
+            return Vec::new();
+        };
+        let lines = view.rendered.as_ref().map_or(0, |r| r.lines.len());
+        let max = lines.saturating_sub(page);
+        match a {
+            Action::Down => view.scroll = (view.scroll + 1).min(max),
+            Action::Up => view.scroll = view.scroll.saturating_sub(1),
+            Action::PageDown => view.scroll = (view.scroll + page.saturating_sub(2)).min(max),
+            Action::PageUp => view.scroll = view.scroll.saturating_sub(page.saturating_sub(2)),
+            Action::Top => view.scroll = 0,
+            Action::Bottom => view.scroll = max,
+            Action::LinkList => {
+                if let Some(start) = view.rendered.as_ref().and_then(|r| r.links_start) {
+                    view.scroll = start.min(max);
+                }
+            }
+            Action::FocusLeft | Action::NextPane => self.focus = Focus::Headlines,
+            Action::OpenInBrowser => return self.open_in_browser(),
+            Action::ToggleRead => return self.toggle(Field::Read),
+            Action::ToggleStar => return self.toggle(Field::Starred),
+            Action::NextUnread | Action::MarkReadAndNext => return self.next_unread_article(true),
+            Action::PrevUnread => return self.next_unread_article(false),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    // ----- views ------------------------------------------------------------------------
+
+    /// The source of the selected feed-list entry.
+    pub fn current_source(&self) -> Option<Source> {
+        self.entries.get(self.feed_selected).map(|e| e.source.clone())
+    }
+
+    fn query_for(&self, source: &Source) -> Query {
+        let (scope, unread_only, starred_only) = match source {
+            Source::AllUnread => (Scope::All, true, false),
+            Source::Starred => (Scope::All, false, true),
+            Source::Tag(t) => (
+                Scope::Feeds(
+                    self.feeds
+                        .iter()
+                        .filter(|f| f.tags.contains(t))
+                        .map(|f| f.id)
+                        .collect(),
+                ),
+                self.unread_only,
+                false,
+            ),
+            Source::Feed(id) => (Scope::Feeds(vec![*id]), self.unread_only, false),
+        };
+        Query {
+            scope,
+            unread_only,
+            starred_only,
+            search: self.headlines.query.search.clone(),
+        }
+    }
+
+    /// Points the headline pane at the selected entry's view, from the top.
+    fn change_view(&mut self) -> Vec<Effect> {
+        let source = self.current_source().unwrap_or(Source::AllUnread);
+        self.headlines.query = self.query_for(&source);
+        self.reload(Around::Offset(0), true)
+    }
+
+    /// Requests a window of the current query. A `fresh` view drops the old rows and bumps the
+    /// generation so late replies for the old view are ignored.
+    fn reload(&mut self, around: Around, fresh: bool) -> Vec<Effect> {
+        let h = &mut self.headlines;
+        if fresh {
+            h.generation += 1;
+            h.rows.clear();
+            h.offset = 0;
+            h.total = 0;
+            h.selected = 0;
+            h.scroll = 0;
+            h.touched = false;
+        }
+        h.loading = true;
+        vec![Effect::LoadWindow {
+            generation: h.generation,
+            query: h.query.clone(),
+            around,
+            limit: WINDOW,
+        }]
+    }
+
+    fn select(&mut self, index: usize) -> Vec<Effect> {
+        let h = &mut self.headlines;
+        if h.total == 0 {
+            return Vec::new();
+        }
+        h.selected = index.min(h.total - 1);
+        h.touched = true;
+        self.keep_visible();
+        let h = &self.headlines;
+        let loaded = h.selected >= h.offset && h.selected < h.offset + h.rows.len();
+        if !loaded && !h.loading {
+            let offset = h.selected.saturating_sub(WINDOW / 2);
+            return self.reload(Around::Offset(offset), false);
+        }
+        Vec::new()
+    }
+
+    fn keep_visible(&mut self) {
+        let rows = list_height(self.size.1);
+        let h = &mut self.headlines;
+        if h.selected < h.scroll {
+            h.scroll = h.selected;
+        } else if h.selected >= h.scroll + rows {
+            h.scroll = h.selected + 1 - rows;
+        }
+    }
+
+    fn open_selected(&mut self) -> Vec<Effect> {
+        let Some(row) = self.headlines.selected_row().cloned() else {
+            return Vec::new();
+        };
+        self.focus = Focus::Article;
+        let width = article_width(&self.settings, self.size.0);
+        self.article = Some(ArticleView {
+            id: row.id,
+            body: None,
+            rendered: None,
+            scroll: 0,
+            width,
+        });
+        let mut fx = vec![Effect::LoadBody(row.id)];
+        if self.settings.mark_read_on_open && !row.read {
+            fx.extend(self.set_selected(Field::Read, true));
+        }
+        fx
+    }
+
+    fn open_in_browser(&mut self) -> Vec<Effect> {
+        let link = match (&self.focus, &self.article) {
+            (Focus::Article, Some(v)) => v.body.as_ref().and_then(|b| b.summary.link.clone()),
+            _ => self.headlines.selected_row().and_then(|r| r.link.clone()),
+        };
+        match link {
+            Some(l) => vec![Effect::OpenUrl(l)],
+            None => {
+                self.status.error = Some("this article has no link".into());
+                Vec::new()
+            }
+        }
+    }
+
+    fn open_link(&mut self, n: usize) -> Vec<Effect> {
+        let link = self
+            .article
+            .as_ref()
+            .and_then(|v| v.rendered.as_ref())
+            .and_then(|r| r.links.get(n - 1).cloned());
+        match link {
+            Some(l) => vec![Effect::OpenUrl(l)],
+            None => {
+                self.status.error = Some(format!("there is no link [{n}]"));
+                Vec::new()
+            }
+        }
+    }
+
+    // ----- marking ----------------------------------------------------------------------
+
+    fn toggle(&mut self, field: Field) -> Vec<Effect> {
+        let Some(row) = self.headlines.selected_row() else {
+            return Vec::new();
+        };
+        let value = match field {
+            Field::Read => !row.read,
+            Field::Starred => !row.starred,
+        };
+        self.set_selected(field, value)
+    }
+
+    fn set_selected(&mut self, field: Field, value: bool) -> Vec<Effect> {
+        let Some(row) = self.headlines.selected_row() else {
+            return Vec::new();
+        };
+        let current = match field {
+            Field::Read => row.read,
+            Field::Starred => row.starred,
+        };
+        if current == value {
+            return Vec::new();
+        }
+        let change = Change {
+            ids: vec![row.id],
+            field,
+            value,
+        };
+        self.apply_locally(&change);
+        self.undo.push(Change {
+            value: !value,
+            ..change.clone()
+        });
+        vec![Effect::Write(change)]
+    }
+
+    /// Shows a change at once (counts included); the store catches up.
+    fn apply_locally(&mut self, change: &Change) {
+        let mut unread_delta: HashMap<FeedId, i64> = HashMap::new();
+        let mut starred_delta = 0i64;
+        for row in self
+            .headlines
+            .rows
+            .iter_mut()
+            .filter(|r| change.ids.contains(&r.id))
+        {
+            match change.field {
+                Field::Read if row.read != change.value => {
+                    row.read = change.value;
+                    *unread_delta.entry(row.feed_id).or_default() += if change.value { -1 } else { 1 };
+                }
+                Field::Starred if row.starred != change.value => {
+                    row.starred = change.value;
+                    starred_delta += if change.value { 1 } else { -1 };
+                }
+                _ => {}
+            }
+        }
+        for (feed, d) in unread_delta {
+            let c = self.unread.entry(feed).or_default();
+            *c = c.saturating_add_signed(d);
+        }
+        self.starred = self.starred.saturating_add_signed(starred_delta);
+        self.rebuild_entries();
+    }
+
+    fn mark_all_read(&mut self) -> Vec<Effect> {
+        let query = match self.focus {
+            Focus::Feeds => match self.current_source() {
+                Some(s) => self.query_for(&s),
+                None => return Vec::new(),
+            },
+            _ => self.headlines.query.clone(),
+        };
+        for row in &mut self.headlines.rows {
+            row.read = true;
+        }
+        vec![Effect::MarkAllRead(query)]
+    }
+
+    fn undo(&mut self) -> Vec<Effect> {
+        let Some(change) = self.undo.pop() else {
+            self.status.message = Some("nothing to undo".into());
+            return Vec::new();
+        };
+        self.apply_locally(&change);
+        self.status.message = Some(format!(
+            "undone ({} article{})",
+            change.ids.len(),
+            if change.ids.len() == 1 { "" } else { "s" }
+        ));
+        let mut fx = vec![Effect::Write(change)];
+        fx.push(Effect::LoadCounts);
+        fx
+    }
+
+    // ----- unread navigation --------------------------------------------------------------
+
+    /// Next (or previous) unread headline in the loaded window; past its end, the next feed
+    /// with unread articles.
+    fn next_unread(&mut self, forward: bool) -> Vec<Effect> {
+        let h = &self.headlines;
+        let found = if forward {
+            (h.selected + 1..h.offset + h.rows.len()).find(|&i| h.row(i).is_some_and(|r| !r.read))
+        } else {
+            (h.offset..h.selected)
+                .rev()
+                .find(|&i| h.row(i).is_some_and(|r| !r.read))
+        };
+        if let Some(i) = found {
+            if self.focus == Focus::Feeds {
+                self.focus = Focus::Headlines;
+            }
+            return self.select(i);
+        }
+        let first_feed = self
+            .entries
+            .iter()
+            .position(|e| matches!(e.source, Source::Feed(_)))
+            .unwrap_or(0);
+        let n = self.entries.len();
+        let order: Vec<usize> = if forward {
+            (1..=n).map(|d| (self.feed_selected + d) % n).collect()
+        } else {
+            (1..=n).map(|d| (self.feed_selected + n - d) % n).collect()
+        };
+        let target = order
+            .into_iter()
+            .find(|&i| i >= first_feed && self.entries[i].unread > 0);
+        match target {
+            Some(i) if i != self.feed_selected || self.headlines.rows.iter().any(|r| !r.read) => {
+                self.feed_selected = i;
+                self.focus = Focus::Headlines;
+                let mut fx = self.change_view();
+                self.headlines.pending = Pending::FirstUnread;
+                fx.push(Effect::LoadCounts);
+                fx
+            }
+            _ => {
+                self.status.message = Some("no more unread articles".into());
+                Vec::new()
+            }
+        }
+    }
+
+    fn next_unread_article(&mut self, forward: bool) -> Vec<Effect> {
+        let before = self.headlines.selected;
+        let fx = self.next_unread(forward);
+        let moved = self.headlines.selected != before || self.headlines.pending == Pending::FirstUnread;
+        if !moved {
+            return fx;
+        }
+        let mut fx = fx;
+        if self.headlines.pending == Pending::FirstUnread {
+            self.article = None;
+            self.focus = Focus::Headlines;
+            return fx;
+        }
+        fx.extend(self.open_selected());
+        fx
+    }
+
+    // ----- replies and events -------------------------------------------------------------
+
+    fn on_store(&mut self, reply: StoreReply) -> Vec<Effect> {
+        match reply {
+            StoreReply::Window {
+                generation,
+                offset,
+                rows,
+                total,
+                kept_at,
+            } => {
+                let h = &mut self.headlines;
+                if generation != h.generation {
+                    return Vec::new();
+                }
+                h.loading = false;
+                h.offset = offset;
+                h.rows = rows;
+                h.total = total;
+                if let Some(at) = kept_at {
+                    h.selected = at;
+                }
+                if h.pending == Pending::FirstUnread {
+                    h.pending = Pending::Nothing;
+                    if let Some(i) = h.rows.iter().position(|r| !r.read) {
+                        h.selected = h.offset + i;
+                    }
+                }
+                h.selected = h.selected.min(total.saturating_sub(1));
+                self.keep_visible();
+                let h = &self.headlines;
+                let loaded = h.total == 0 || (h.selected >= h.offset && h.selected < h.offset + h.rows.len());
+                if !loaded {
+                    let off = h.selected.saturating_sub(WINDOW / 2);
+                    return self.reload(Around::Offset(off), false);
+                }
+                Vec::new()
+            }
+            StoreReply::Body { id, body } => {
+                let width = article_width(&self.settings, self.size.0);
+                let name = body
+                    .as_ref()
+                    .map(|b| self.feed_name(b.summary.feed_id))
+                    .unwrap_or_default();
+                if let Some(view) = self.article.as_mut().filter(|v| v.id == id) {
+                    match body {
+                        Some(b) => {
+                            view.rendered = Some(crate::text::render_article(&b, &name, width));
+                            view.width = width;
+                            view.body = Some(b);
+                        }
+                        None => {
+                            self.status.error = Some("that article no longer exists".into());
+                            self.article = None;
+                            self.focus = Focus::Headlines;
+                        }
+                    }
+                }
+                Vec::new()
+            }
+            StoreReply::Counts {
+                unread,
+                starred,
+                errors,
+                titles,
+            } => {
+                for (id, title) in titles {
+                    if let Some(f) = self.feeds.iter_mut().find(|f| f.id == id && !f.named) {
+                        f.name = crate::text::sanitize_line(&title);
+                    }
+                }
+                self.unread = unread.into_iter().collect();
+                self.starred = starred;
+                self.errors = errors.into_iter().collect();
+                self.rebuild_entries();
+                Vec::new()
+            }
+            StoreReply::MarkedAll { ids } => {
+                if !ids.is_empty() {
+                    self.status.message = Some(format!("marked {} read (u undoes)", ids.len()));
+                    self.undo.push(Change {
+                        ids,
+                        field: Field::Read,
+                        value: false,
+                    });
+                }
+                vec![Effect::LoadCounts]
+            }
+            StoreReply::WriteFailed { error, change } => {
+                let revert = Change {
+                    value: !change.value,
+                    ..change.clone()
+                };
+                self.apply_locally(&revert);
+                if let Some(pos) = self
+                    .undo
+                    .iter()
+                    .rposition(|c| c.ids == change.ids && c.field == change.field)
+                {
+                    self.undo.remove(pos);
+                }
+                self.status.error = Some(format!("could not save: {error}"));
+                vec![Effect::LoadCounts]
+            }
+        }
+    }
+
+    fn on_poll(&mut self, ev: PollEvent) -> Vec<Effect> {
+        match ev {
+            PollEvent::Progress { done, total } => {
+                self.status.progress = (done < total).then_some((done, total));
+                Vec::new()
+            }
+            PollEvent::FeedUpdated { feed_id, new, unread } => {
+                self.unread.insert(feed_id, unread);
+                self.errors.remove(&feed_id);
+                self.rebuild_entries();
+                if new > 0 && self.view_includes(feed_id) {
+                    return self.reload_keeping_selection();
+                }
+                Vec::new()
+            }
+            PollEvent::FeedNotModified { feed_id } => {
+                if self.errors.remove(&feed_id).is_some() {
+                    self.rebuild_entries();
+                }
+                Vec::new()
+            }
+            PollEvent::FeedFailed { feed_id, error } => {
+                self.errors.insert(feed_id, error);
+                self.rebuild_entries();
+                Vec::new()
+            }
+            PollEvent::FeedDeferred { .. } => Vec::new(),
+            PollEvent::PassFinished(summary) => {
+                self.status.progress = None;
+                self.status.message = Some(summary.line());
+                vec![Effect::LoadCounts]
+            }
+        }
+    }
+
+    fn view_includes(&self, feed: FeedId) -> bool {
+        match &self.headlines.query.scope {
+            Scope::All => true,
+            Scope::Feeds(ids) => ids.contains(&feed),
+        }
+    }
+
+    /// New articles arrived: reload the window, keeping the same article selected.
+    fn reload_keeping_selection(&mut self) -> Vec<Effect> {
+        let h = &self.headlines;
+        let around = match h.selected_row().filter(|_| h.touched) {
+            Some(r) => Around::Article(r.id, h.offset),
+            None => Around::Offset(h.offset),
+        };
+        self.reload(around, false)
+    }
+
+    fn relayout_article(&mut self) {
+        let width = article_width(&self.settings, self.size.0);
+        let names: Option<String> = self
+            .article
+            .as_ref()
+            .and_then(|v| v.body.as_ref())
+            .map(|b| self.feed_name(b.summary.feed_id));
+        if let (Some(view), Some(name)) = (self.article.as_mut(), names)
+            && view.width != width
+            && let Some(b) = &view.body
+        {
+            view.rendered = Some(crate::text::render_article(b, &name, width));
+            view.width = width;
+        }
+    }
+
+    pub fn feed_name(&self, id: FeedId) -> String {
+        self.feeds
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.name.clone())
+            .unwrap_or_default()
+    }
+
+    /// Recomputes the feed list: virtual entries, tags, then feeds grouped by their first tag.
+    pub fn rebuild_entries(&mut self) {
+        let selected = self.current_source();
+        let total_unread: u64 = self
+            .feeds
+            .iter()
+            .map(|f| self.unread.get(&f.id).copied().unwrap_or(0))
+            .sum();
+        let mut entries = vec![
+            Entry {
+                source: Source::AllUnread,
+                label: "All unread".into(),
+                unread: total_unread,
+                error: None,
+                group: None,
+            },
+            Entry {
+                source: Source::Starred,
+                label: "Starred".into(),
+                unread: self.starred,
+                error: None,
+                group: None,
+            },
+        ];
+        let mut tags: Vec<String> = self.feeds.iter().flat_map(|f| f.tags.clone()).collect();
+        tags.sort();
+        tags.dedup();
+        for t in &tags {
+            let unread = self
+                .feeds
+                .iter()
+                .filter(|f| f.tags.contains(t))
+                .map(|f| self.unread.get(&f.id).copied().unwrap_or(0))
+                .sum();
+            entries.push(Entry {
+                source: Source::Tag(t.clone()),
+                label: format!("#{t}"),
+                unread,
+                error: None,
+                group: None,
+            });
+        }
+        let mut feeds: Vec<&FeedInfo> = self.feeds.iter().collect();
+        feeds.sort_by_key(|f| {
+            (
+                f.tags.first().cloned().unwrap_or_else(|| "\u{10FFFF}".into()),
+                f.name.to_lowercase(),
+            )
+        });
+        for f in feeds {
+            entries.push(Entry {
+                source: Source::Feed(f.id),
+                label: f.name.clone(),
+                unread: self.unread.get(&f.id).copied().unwrap_or(0),
+                error: self.errors.get(&f.id).cloned(),
+                group: f.tags.first().cloned(),
+            });
+        }
+        self.entries = entries;
+        if let Some(s) = selected
+            && let Some(i) = self.entries.iter().position(|e| e.source == s)
+        {
+            self.feed_selected = i;
+        }
+        self.feed_selected = self.feed_selected.min(self.entries.len().saturating_sub(1));
+    }
+
+    /// Replaces the feed list (config reload), keeping the selection where possible.
+    pub fn set_feeds(&mut self, feeds: Vec<FeedInfo>) -> Vec<Effect> {
+        self.feeds = feeds;
+        self.rebuild_entries();
+        let mut fx = vec![Effect::LoadCounts];
+        fx.extend(self.change_view());
+        fx
+    }
+}
+
+#[cfg(test)]
+mod tests;

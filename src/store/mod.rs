@@ -337,6 +337,28 @@ impl Store {
         Ok(n as u64)
     }
 
+    /// The last error of every active feed that is failing.
+    pub fn feed_errors(&self) -> Result<Vec<(FeedId, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, last_error FROM feeds WHERE active = 1 AND last_error IS NOT NULL")?;
+        let rows = stmt
+            .query_map([], |r| Ok((FeedId(r.get(0)?), r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Titles of active feeds that have one.
+    pub fn feed_titles(&self) -> Result<Vec<(FeedId, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, title FROM feeds WHERE active = 1 AND title IS NOT NULL")?;
+        let rows = stmt
+            .query_map([], |r| Ok((FeedId(r.get(0)?), r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// A window of headlines for a view, newest first. Never reads bodies.
     pub fn headlines(&self, q: &Query, offset: usize, limit: usize) -> Result<Vec<ArticleSummary>> {
         let (where_sql, mut args) = where_clause(q);

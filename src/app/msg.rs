@@ -1,0 +1,93 @@
+//! Messages into the UI model and effects out of it. Reports are past tense, requests
+//! imperative; replies carry the ids or generation needed to drop stale results.
+
+use crate::app::keymap::KeyChord;
+use crate::model::{ArticleBody, ArticleId, ArticleSummary, FeedId, Query};
+use crate::poller::PollEvent;
+
+/// Everything that can change the model.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyChord),
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    Poll(PollEvent),
+    Store(StoreReply),
+    /// A link could not be opened (or the opener reported something).
+    OpenFailed(String),
+}
+
+/// Answers from the store to earlier effects.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreReply {
+    Window {
+        generation: u64,
+        offset: usize,
+        rows: Vec<ArticleSummary>,
+        total: usize,
+        /// Where the article asked to keep selected now is, if it is still in the view.
+        kept_at: Option<usize>,
+    },
+    Body {
+        id: ArticleId,
+        body: Option<Box<ArticleBody>>,
+    },
+    Counts {
+        unread: Vec<(FeedId, u64)>,
+        starred: u64,
+        errors: Vec<(FeedId, String)>,
+        /// Feed titles from the feeds themselves.
+        titles: Vec<(FeedId, String)>,
+    },
+    MarkedAll {
+        ids: Vec<ArticleId>,
+    },
+    /// A write failed: the model reverts `change` and shows `error`.
+    WriteFailed {
+        error: String,
+        change: Change,
+    },
+}
+
+/// A state change on articles, as applied and as undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub ids: Vec<ArticleId>,
+    pub field: Field,
+    /// The value written.
+    pub value: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Read,
+    Starred,
+}
+
+/// Where a headline window should be placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Around {
+    Offset(usize),
+    /// Keep this article selected; fall back to the offset if it left the view.
+    Article(ArticleId, usize),
+}
+
+/// Requests to the outside world, carried out by the event loop.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    LoadWindow {
+        generation: u64,
+        query: Query,
+        around: Around,
+        limit: usize,
+    },
+    LoadBody(ArticleId),
+    LoadCounts,
+    Write(Change),
+    MarkAllRead(Query),
+    OpenUrl(String),
+    Refresh(Option<FeedId>),
+    Quit,
+}

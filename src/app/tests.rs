@@ -1,0 +1,377 @@
+//! `App::update` without a terminal: key sequences → state and effects.
+
+use super::*;
+use crate::model::{ArticleBody, ArticleSummary};
+
+fn key(c: char) -> Msg {
+    Msg::Key(KeyChord::ch(c))
+}
+
+fn special(k: Key) -> Msg {
+    Msg::Key(KeyChord::plain(k))
+}
+
+fn feeds() -> Vec<FeedInfo> {
+    vec![
+        FeedInfo {
+            id: FeedId(1),
+            name: "Alpha".into(),
+            tags: vec!["x".into()],
+            named: true,
+        },
+        FeedInfo {
+            id: FeedId(2),
+            name: "Beta".into(),
+            tags: vec!["y".into()],
+            named: true,
+        },
+    ]
+}
+
+fn row(id: i64, feed: i64, read: bool) -> ArticleSummary {
+    ArticleSummary {
+        id: ArticleId(id),
+        feed_id: FeedId(feed),
+        title: format!("article {id}"),
+        link: Some(format!("https://example.org/{id}")),
+        author: None,
+        published: None,
+        read,
+        starred: false,
+    }
+}
+
+fn settings() -> AppSettings {
+    AppSettings {
+        mark_read_on_open: true,
+        article_width: 80,
+    }
+}
+
+/// A model showing `rows` in its current view.
+fn app_with(rows: Vec<ArticleSummary>) -> App {
+    let (mut app, fx) = App::new(feeds(), Keymap::default(), settings(), (100, 30));
+    assert!(fx.contains(&Effect::LoadCounts));
+    let generation = app.headlines.generation;
+    let total = rows.len();
+    app.update(Msg::Store(StoreReply::Window {
+        generation,
+        offset: 0,
+        rows,
+        total,
+        kept_at: None,
+    }));
+    app.update(Msg::Store(StoreReply::Counts {
+        unread: vec![(FeedId(1), 2), (FeedId(2), 1)],
+        starred: 0,
+        errors: vec![],
+        titles: vec![],
+    }));
+    app
+}
+
+fn window_effect(fx: &[Effect]) -> Option<(u64, Query)> {
+    fx.iter().find_map(|e| match e {
+        Effect::LoadWindow {
+            generation, query, ..
+        } => Some((*generation, query.clone())),
+        _ => None,
+    })
+}
+
+#[test]
+fn starts_on_all_unread_and_loads_a_window() {
+    let (app, fx) = App::new(feeds(), Keymap::default(), settings(), (100, 30));
+    let (_, q) = window_effect(&fx).expect("window");
+    assert!(q.unread_only);
+    assert_eq!(q.scope, Scope::All);
+    assert_eq!(app.entries.len(), 2 + 2 + 2, "virtual, tags, feeds");
+}
+
+#[test]
+fn moving_and_opening_marks_read_and_loads_body() {
+    let mut app = app_with(vec![row(10, 1, false), row(11, 1, false), row(12, 2, false)]);
+    app.update(key('l'));
+    assert_eq!(app.focus, Focus::Headlines);
+    app.update(key('j'));
+    assert_eq!(app.headlines.selected, 1);
+    assert_eq!(app.headlines.scroll, 0);
+    let fx = app.update(special(Key::Enter));
+    assert_eq!(app.focus, Focus::Article);
+    assert!(fx.contains(&Effect::LoadBody(ArticleId(11))));
+    assert!(fx.contains(&Effect::Write(Change {
+        ids: vec![ArticleId(11)],
+        field: Field::Read,
+        value: true
+    })));
+    assert!(app.headlines.rows[1].read);
+    assert_eq!(app.unread[&FeedId(1)], 1);
+}
+
+#[test]
+fn toggle_read_star_and_undo_several_levels() {
+    let mut app = app_with(vec![row(10, 1, false), row(11, 1, false)]);
+    app.update(key('l'));
+    let fx = app.update(key('r'));
+    assert_eq!(
+        fx,
+        vec![Effect::Write(Change {
+            ids: vec![ArticleId(10)],
+            field: Field::Read,
+            value: true
+        })]
+    );
+    let fx = app.update(key('s'));
+    assert_eq!(
+        fx,
+        vec![Effect::Write(Change {
+            ids: vec![ArticleId(10)],
+            field: Field::Starred,
+            value: true
+        })]
+    );
+    assert!(app.headlines.rows[0].read && app.headlines.rows[0].starred);
+    let fx = app.update(key('u'));
+    assert!(fx.contains(&Effect::Write(Change {
+        ids: vec![ArticleId(10)],
+        field: Field::Starred,
+        value: false
+    })));
+    let fx = app.update(key('u'));
+    assert!(fx.contains(&Effect::Write(Change {
+        ids: vec![ArticleId(10)],
+        field: Field::Read,
+        value: false
+    })));
+    assert!(!app.headlines.rows[0].read && !app.headlines.rows[0].starred);
+    assert!(app.update(key('u')).is_empty());
+    assert_eq!(app.status.message.as_deref(), Some("nothing to undo"));
+}
+
+#[test]
+fn mark_all_read_is_undoable() {
+    let mut app = app_with(vec![row(10, 1, false), row(11, 2, false)]);
+    app.update(key('l'));
+    let fx = app.update(key('A'));
+    let Some(Effect::MarkAllRead(q)) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(q, &app.headlines.query);
+    assert!(app.headlines.rows.iter().all(|r| r.read));
+    app.update(Msg::Store(StoreReply::MarkedAll {
+        ids: vec![ArticleId(10), ArticleId(11)],
+    }));
+    let fx = app.update(key('u'));
+    assert!(fx.contains(&Effect::Write(Change {
+        ids: vec![ArticleId(10), ArticleId(11)],
+        field: Field::Read,
+        value: false
+    })));
+}
+
+#[test]
+fn next_unread_skips_read_and_crosses_feeds() {
+    let mut app = app_with(vec![row(10, 1, false), row(11, 1, true), row(12, 1, false)]);
+    app.update(key('l'));
+    app.update(key('n'));
+    assert_eq!(app.headlines.selected, 2);
+    // Nothing unread after it in this view: go to the next feed that has unread articles.
+    app.feed_selected = app
+        .entries
+        .iter()
+        .position(|e| e.source == Source::Feed(FeedId(1)))
+        .expect("feed");
+    let fx = app.update(key('n'));
+    assert_eq!(app.current_source(), Some(Source::Feed(FeedId(2))));
+    let (generation, q) = window_effect(&fx).expect("loads next feed");
+    assert_eq!(q.scope, Scope::Feeds(vec![FeedId(2)]));
+    app.update(Msg::Store(StoreReply::Window {
+        generation,
+        offset: 0,
+        rows: vec![row(20, 2, true), row(21, 2, false)],
+        total: 2,
+        kept_at: None,
+    }));
+    assert_eq!(app.headlines.selected, 1, "first unread of the new feed");
+}
+
+#[test]
+fn d_marks_read_and_moves_on() {
+    let mut app = app_with(vec![row(10, 1, false), row(11, 1, false)]);
+    app.update(key('l'));
+    let fx = app.update(key('d'));
+    assert!(fx.contains(&Effect::Write(Change {
+        ids: vec![ArticleId(10)],
+        field: Field::Read,
+        value: true
+    })));
+    assert_eq!(app.headlines.selected, 1);
+}
+
+#[test]
+fn unread_filter_and_search_change_the_query() {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    app.feed_selected = app
+        .entries
+        .iter()
+        .position(|e| e.source == Source::Feed(FeedId(1)))
+        .expect("feed");
+    let fx = app.update(key('f'));
+    assert!(window_effect(&fx).expect("reload").1.unread_only);
+    app.update(key('/'));
+    app.update(key('r'));
+    let fx = app.update(key('u'));
+    let (_, q) = window_effect(&fx).expect("refined as you type");
+    assert_eq!(q.search.as_deref(), Some("ru"));
+    app.update(special(Key::Enter));
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.focus, Focus::Headlines);
+    // Esc in the list clears the search.
+    let fx = app.update(special(Key::Esc));
+    assert_eq!(window_effect(&fx).expect("reload").1.search, None);
+}
+
+#[test]
+fn stale_replies_are_ignored() {
+    let mut app = app_with(vec![row(10, 1, false), row(11, 1, false)]);
+    let old = app.headlines.generation;
+    app.update(key('j'));
+    assert_ne!(
+        app.headlines.generation, old,
+        "moving in the feed list changes the view"
+    );
+    app.update(Msg::Store(StoreReply::Window {
+        generation: old,
+        offset: 0,
+        rows: vec![row(99, 1, false)],
+        total: 1,
+        kept_at: None,
+    }));
+    assert!(app.headlines.rows.is_empty());
+    // A body for an article that is no longer open is dropped.
+    app.update(Msg::Store(StoreReply::Body {
+        id: ArticleId(5),
+        body: None,
+    }));
+    assert!(app.article.is_none());
+    assert_eq!(app.status.error, None);
+}
+
+#[test]
+fn failed_write_is_reverted_with_an_error() {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    app.update(key('l'));
+    let fx = app.update(key('s'));
+    let Some(Effect::Write(change)) = fx.first().cloned() else {
+        panic!()
+    };
+    app.update(Msg::Store(StoreReply::WriteFailed {
+        error: "disk full".into(),
+        change,
+    }));
+    assert!(!app.headlines.rows[0].starred);
+    assert!(app.status.error.as_deref().expect("error").contains("disk full"));
+    assert!(app.undo.is_empty());
+}
+
+#[test]
+fn new_articles_keep_the_selection_on_the_same_article() {
+    let mut app = app_with(vec![row(10, 1, false), row(11, 1, false), row(12, 1, false)]);
+    app.update(key('l'));
+    app.update(key('j'));
+    let fx = app.update(Msg::Poll(PollEvent::FeedUpdated {
+        feed_id: FeedId(1),
+        new: 2,
+        unread: 5,
+    }));
+    let Some(Effect::LoadWindow {
+        generation, around, ..
+    }) = fx.first().cloned()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(around, Around::Article(ArticleId(11), 0));
+    let rows = vec![
+        row(30, 1, false),
+        row(31, 1, false),
+        row(10, 1, false),
+        row(11, 1, false),
+        row(12, 1, false),
+    ];
+    app.update(Msg::Store(StoreReply::Window {
+        generation,
+        offset: 0,
+        rows,
+        total: 5,
+        kept_at: Some(3),
+    }));
+    assert_eq!(app.headlines.selected_row().map(|r| r.id), Some(ArticleId(11)));
+    assert_eq!(app.unread[&FeedId(1)], 5);
+}
+
+#[test]
+fn failing_feed_is_marked_and_progress_shown() {
+    let mut app = app_with(vec![]);
+    app.update(Msg::Poll(PollEvent::Progress { done: 1, total: 3 }));
+    assert_eq!(app.status.progress, Some((1, 3)));
+    app.update(Msg::Poll(PollEvent::FeedFailed {
+        feed_id: FeedId(2),
+        error: "HTTP 500".into(),
+    }));
+    let e = app
+        .entries
+        .iter()
+        .find(|e| e.source == Source::Feed(FeedId(2)))
+        .expect("entry");
+    assert_eq!(e.error.as_deref(), Some("HTTP 500"));
+}
+
+#[test]
+fn article_pane_scrolls_and_opens_numbered_links() {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    app.update(key('l'));
+    app.update(special(Key::Enter));
+    let body = ArticleBody {
+        summary: row(10, 1, true),
+        feed_url: "https://example.org/feed".into(),
+        feed_title: None,
+        updated: None,
+        summary_html: None,
+        content_html: Some(format!(
+            "{}<p><a href=\"https://x.example/\">x</a></p>",
+            "<p>para</p>".repeat(60)
+        )),
+        full_html: None,
+        enclosures: vec![],
+    };
+    app.update(Msg::Store(StoreReply::Body {
+        id: ArticleId(10),
+        body: Some(Box::new(body)),
+    }));
+    assert!(app.article.as_ref().and_then(|a| a.rendered.as_ref()).is_some());
+    app.update(key('j'));
+    app.update(key(' '));
+    assert!(app.article.as_ref().expect("open").scroll > 1);
+    assert_eq!(
+        app.update(key('1')),
+        vec![Effect::OpenUrl("https://x.example/".into())]
+    );
+    assert!(app.update(key('7')).is_empty());
+    assert!(app.status.error.is_some());
+    app.update(key('q'));
+    assert_eq!(app.focus, Focus::Headlines);
+    assert!(app.article.is_none());
+    app.update(key('q'));
+    assert_eq!(app.focus, Focus::Feeds);
+    assert_eq!(app.update(key('q')), vec![Effect::Quit]);
+    assert!(app.quit);
+}
+
+#[test]
+fn help_overlay_opens_and_any_key_closes() {
+    let mut app = app_with(vec![]);
+    app.update(key('?'));
+    assert_eq!(app.mode, Mode::Help);
+    assert!(app.update(key('q')).is_empty(), "closing help does not quit");
+    assert_eq!(app.mode, Mode::Normal);
+}
