@@ -234,7 +234,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         action: Action::Back,
         name: "back",
-        help: "back (quit from the feed list)",
+        help: "back (quit at the top)",
         defaults: &[c('q'), p(K::Esc)],
     },
     Binding {
@@ -270,13 +270,13 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         action: Action::MarkAllRead,
         name: "mark_all_read",
-        help: "mark everything in view read",
+        help: "mark all in view read",
         defaults: &[c('A')],
     },
     Binding {
         action: Action::MarkReadAndNext,
         name: "mark_read_next",
-        help: "mark read, go to next unread",
+        help: "mark read, next unread",
         defaults: &[c('d')],
     },
     Binding {
@@ -324,7 +324,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         action: Action::LinkList,
         name: "link_list",
-        help: "article: jump to links (1-9 opens)",
+        help: "article: links (1-9 open)",
         defaults: &[c('L')],
     },
     Binding {
