@@ -1,0 +1,100 @@
+//! The whole program in a pseudo-terminal against feeds on a loopback server: triage, quit,
+//! restart with state intact, SIGKILL mid-session with every mark kept.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use support::pty::Tui;
+use support::{Response, Server, rss};
+
+fn list_json(config: &Path, data: &Path) -> Vec<serde_json::Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_tidings"))
+        .arg("--config")
+        .arg(config)
+        .arg("--data-dir")
+        .arg(data)
+        .args(["list", "--json"])
+        .output()
+        .expect("list");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .expect("json")
+        .as_array()
+        .expect("array")
+        .clone()
+}
+
+fn count(items: &[serde_json::Value], key: &str) -> usize {
+    items.iter().filter(|i| i[key] == true).count()
+}
+
+#[test]
+fn triage_quit_restart_and_survive_sigkill() {
+    let server = Server::start(|req| match req.path.as_str() {
+        "/alpha" => Response::ok(rss("Alpha", "a", 3)),
+        "/beta" => Response::ok(rss("Beta", "b", 2)),
+        _ => Response::status(404),
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[feed]]\nurl = \"{}\"\nname = \"Alpha\"\ntags = [\"one\"]\n\n[[feed]]\nurl = \"{}\"\nname = \"Beta\"\ntags = [\"two\"]\n",
+            server.url("/alpha"),
+            server.url("/beta")
+        ),
+    )
+    .expect("config");
+    let data = dir.path().join("data");
+
+    // First session: the feed list fills in with counts as the poller reports.
+    let mut tui = Tui::start(&config, &data, 100, 30);
+    tui.wait_for("counts", Duration::from_secs(15), |s| {
+        s.contains("All unread") && s.contains("All unread (5)")
+    });
+    let screen = tui.screen();
+    assert!(screen.contains("Alpha") && screen.contains("Beta"), "{screen}");
+    tui.send("l"); // headlines
+    tui.send("\r"); // open the first (newest) article: marks it read
+    let article = tui.wait_text("min read");
+    assert!(article.contains("item"), "{article}");
+    tui.send("q"); // back to the list
+    tui.send("j");
+    tui.send("s"); // star the second
+    tui.wait_text("★");
+    tui.send("Q");
+    assert!(tui.wait_exit(Duration::from_secs(10)).success());
+    let items = list_json(&config, &data);
+    assert_eq!(items.len(), 5);
+    assert_eq!(count(&items, "read"), 1);
+    assert_eq!(count(&items, "starred"), 1);
+
+    // Second session: the same state is shown.
+    let mut tui = Tui::start(&config, &data, 100, 30);
+    let screen = tui.wait_text("★");
+    assert!(screen.contains("All unread"), "{screen}");
+    tui.wait_text("(4)");
+    // Mark two more read with r, star one more, then die without warning.
+    tui.send("l");
+    tui.send("G");
+    tui.send("r");
+    tui.send("k");
+    tui.send("r");
+    tui.send("s");
+    std::thread::sleep(Duration::from_millis(700));
+    tui.kill9();
+
+    let items = list_json(&config, &data);
+    assert_eq!(items.len(), 5);
+    assert_eq!(count(&items, "read"), 3, "{items:#?}");
+    assert_eq!(count(&items, "starred"), 2, "{items:#?}");
+    let conn = rusqlite::Connection::open(data.join("tidings.db")).expect("open");
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
+    assert_eq!(ok, "ok");
+}
