@@ -37,6 +37,7 @@ pub fn run(paths: Paths) -> Result<i32> {
                 name: f.name.clone().or(title).unwrap_or_else(|| f.url.to_string()),
                 tags: f.tags.clone(),
                 named: f.name.is_some(),
+                full_text: f.full_text,
             }
         })
         .collect();
@@ -87,6 +88,7 @@ async fn ui_main(
     );
     let theme = ctx.config.theme;
     let browser = ctx.config.settings.browser.clone();
+    let fetcher = crate::commands::refresh::fetcher(ctx)?;
     let mut pending: JoinSet<Option<Msg>> = JoinSet::new();
     let mut events = EventStream::new();
     let mut dirty = true;
@@ -94,7 +96,7 @@ async fn ui_main(
     let signals = Signals::new();
     let mut signals = signals?;
     for e in effects {
-        run_effect(e, &store, &cmd_tx, browser.as_deref(), &mut pending).await;
+        run_effect(e, &store, &fetcher, &cmd_tx, browser.as_deref(), &mut pending).await;
     }
     let outcome: Result<()> = loop {
         if app.quit {
@@ -132,7 +134,7 @@ async fn ui_main(
         };
         if let Some(msg) = msg {
             for e in app.update(msg) {
-                run_effect(e, &store, &cmd_tx, browser.as_deref(), &mut pending).await;
+                run_effect(e, &store, &fetcher, &cmd_tx, browser.as_deref(), &mut pending).await;
             }
             dirty = true;
         }
@@ -187,6 +189,7 @@ impl Signals {
 async fn run_effect(
     effect: Effect,
     store: &StoreHandle,
+    fetcher: &crate::feed::Fetcher,
     poller: &mpsc::Sender<PollerCmd>,
     browser: Option<&[String]>,
     pending: &mut JoinSet<Option<Msg>>,
@@ -304,6 +307,20 @@ async fn run_effect(
                 None => PollerCmd::RefreshAll,
             };
             let _ = poller.send(cmd).await;
+        }
+        Effect::FetchFullText { id, link } => {
+            let fetcher = fetcher.clone();
+            pending.spawn(async move {
+                let result = match crate::fulltext::fetch_full_text(&fetcher, Some(&link)).await {
+                    Ok(html) => {
+                        let cached = html.clone();
+                        let _ = store.write(move |s| s.set_full_html(id, &cached)).await;
+                        Ok(html)
+                    }
+                    Err(e) => Err(e.to_string()),
+                };
+                Some(Msg::Store(StoreReply::FullText { id, result }))
+            });
         }
         Effect::Quit => {}
     }

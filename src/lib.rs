@@ -21,6 +21,7 @@ pub mod commands;
 pub mod config;
 pub mod event_loop;
 pub mod feed;
+pub mod fulltext;
 pub mod model;
 pub mod opener;
 pub mod poller;

@@ -17,18 +17,21 @@ fn feeds() -> Vec<FeedInfo> {
             name: "Rust Blog".into(),
             tags: vec!["rust".into()],
             named: true,
+            full_text: false,
         },
         FeedInfo {
             id: FeedId(2),
             name: "LWN.net".into(),
             tags: vec!["linux".into()],
             named: true,
+            full_text: false,
         },
         FeedInfo {
             id: FeedId(3),
             name: "日本語のフィード".into(),
             tags: vec!["linux".into()],
             named: true,
+            full_text: false,
         },
     ]
 }
@@ -120,7 +123,7 @@ fn open_article(app: &mut App) {
         updated: None,
         summary_html: None,
         content_html: Some(
-            "<p>The Rust team is happy to announce a new version of Rust, 1.95.0. Rust is a programming language empowering everyone to build reliable and efficient software.</p>\
+            "<p>The Rust team is happy to announce a new version of Rust, 1.95.0. Rust is a programming language empowering everyone to build reliable and efficient software.</p><p>This release brings improvements across the language, the compiler and the standard library, and it stabilises several long-awaited APIs that make everyday code shorter and clearer.</p>\
              <h2>What's in 1.95.0 stable</h2><ul><li>Faster builds</li><li>Better <code>async</code> closures</li></ul>\
              <blockquote>Quoted wisdom.</blockquote><pre>cargo update\nrustup update stable</pre>\
              <p>See the <a href=\"/releases/1.95.0\">detailed release notes</a> and <a href=\"https://github.com/rust-lang/rust\">the repository</a>.</p>"

@@ -25,6 +25,8 @@ pub struct FeedInfo {
     pub tags: Vec<String>,
     /// The name came from the config; otherwise the feed's own title may replace it.
     pub named: bool,
+    /// Always show the extracted full article (`full_text = true`).
+    pub full_text: bool,
 }
 
 /// What a feed-list entry shows.
@@ -104,6 +106,10 @@ pub struct ArticleView {
     pub scroll: usize,
     /// The width the text was laid out for.
     pub width: usize,
+    /// Show the extracted full article rather than the feed's text.
+    pub use_full: bool,
+    /// A one-line note under the header (full text loading or unavailable).
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -436,6 +442,7 @@ impl App {
                 }
             }
             Action::FocusLeft | Action::NextPane => self.focus = Focus::Headlines,
+            Action::FullText => return self.toggle_full_text(),
             Action::OpenInBrowser => return self.open_in_browser(),
             Action::ToggleRead => return self.toggle(Field::Read),
             Action::ToggleStar => return self.toggle(Field::Starred),
@@ -546,6 +553,8 @@ impl App {
             rendered: None,
             scroll: 0,
             width,
+            use_full: false,
+            note: None,
         });
         let mut fx = vec![Effect::LoadBody(row.id)];
         if self.settings.mark_read_on_open && !row.read {
@@ -785,25 +794,55 @@ impl App {
                 Vec::new()
             }
             StoreReply::Body { id, body } => {
-                let width = article_width(&self.settings, self.size.0);
-                let name = body
-                    .as_ref()
-                    .map(|b| self.feed_name(b.summary.feed_id))
-                    .unwrap_or_default();
-                if let Some(view) = self.article.as_mut().filter(|v| v.id == id) {
-                    match body {
-                        Some(b) => {
-                            view.rendered = Some(crate::text::render_article(&b, &name, width));
-                            view.width = width;
-                            view.body = Some(b);
+                let Some(b) = body else {
+                    if self.article.as_ref().is_some_and(|v| v.id == id) {
+                        self.status.error = Some("that article no longer exists".into());
+                        self.article = None;
+                        self.focus = Focus::Headlines;
+                    }
+                    return Vec::new();
+                };
+                let feed = self.feeds.iter().find(|f| f.id == b.summary.feed_id);
+                let wants_full = feed.is_some_and(|f| f.full_text)
+                    || (b.full_html.is_none()
+                        && crate::fulltext::is_teaser(
+                            b.content_html.as_deref().or(b.summary_html.as_deref()),
+                        ));
+                let link = b.summary.link.clone();
+                let Some(view) = self.article.as_mut().filter(|v| v.id == id) else {
+                    return Vec::new();
+                };
+                let mut fx = Vec::new();
+                view.use_full = wants_full && b.full_html.is_some();
+                if wants_full && b.full_html.is_none() && link.is_some() {
+                    view.note = Some("fetching the full article…".into());
+                    fx.push(Effect::FetchFullText {
+                        id,
+                        link: link.unwrap_or_default(),
+                    });
+                }
+                view.body = Some(b);
+                self.rerender_article();
+                fx
+            }
+            StoreReply::FullText { id, result } => {
+                let Some(view) = self.article.as_mut().filter(|v| v.id == id) else {
+                    return Vec::new();
+                };
+                match result {
+                    Ok(html) => {
+                        if let Some(b) = view.body.as_mut() {
+                            b.full_html = Some(html);
                         }
-                        None => {
-                            self.status.error = Some("that article no longer exists".into());
-                            self.article = None;
-                            self.focus = Focus::Headlines;
-                        }
+                        view.use_full = true;
+                        view.note = None;
+                    }
+                    Err(e) => {
+                        view.use_full = false;
+                        view.note = Some(format!("full text unavailable: {e}"));
                     }
                 }
+                self.rerender_article();
                 Vec::new()
             }
             StoreReply::Counts {
@@ -907,18 +946,60 @@ impl App {
 
     fn relayout_article(&mut self) {
         let width = article_width(&self.settings, self.size.0);
-        let names: Option<String> = self
+        if self.article.as_ref().is_some_and(|v| v.width != width) {
+            self.rerender_article();
+        }
+    }
+
+    /// Lays the open article out again (new width, full text toggled or arrived).
+    fn rerender_article(&mut self) {
+        let width = article_width(&self.settings, self.size.0);
+        let name = self
             .article
             .as_ref()
             .and_then(|v| v.body.as_ref())
             .map(|b| self.feed_name(b.summary.feed_id));
-        if let (Some(view), Some(name)) = (self.article.as_mut(), names)
-            && view.width != width
-            && let Some(b) = &view.body
-        {
-            view.rendered = Some(crate::text::render_article(b, &name, width));
-            view.width = width;
+        let Some(view) = self.article.as_mut() else { return };
+        let (Some(body), Some(name)) = (view.body.as_ref(), name) else {
+            return;
+        };
+        let rendered = if view.use_full {
+            crate::text::render_article_with(body, &name, width, view.note.as_deref())
+        } else {
+            let mut feed_only = body.as_ref().clone();
+            feed_only.full_html = None;
+            crate::text::render_article_with(&feed_only, &name, width, view.note.as_deref())
+        };
+        let max = rendered.lines.len().saturating_sub(1);
+        view.scroll = view.scroll.min(max);
+        view.rendered = Some(rendered);
+        view.width = width;
+    }
+
+    fn toggle_full_text(&mut self) -> Vec<Effect> {
+        let Some(view) = self.article.as_mut() else {
+            return Vec::new();
+        };
+        let Some(body) = view.body.as_ref() else {
+            return Vec::new();
+        };
+        if view.use_full {
+            view.use_full = false;
+            view.note = Some("showing the feed's text (F for the full article)".into());
+        } else if body.full_html.is_some() {
+            view.use_full = true;
+            view.note = None;
+        } else if let Some(link) = body.summary.link.clone() {
+            view.note = Some("fetching the full article…".into());
+            let id = view.id;
+            self.rerender_article();
+            return vec![Effect::FetchFullText { id, link }];
+        } else {
+            self.status.error = Some("this article has no link to fetch".into());
+            return Vec::new();
         }
+        self.rerender_article();
+        Vec::new()
     }
 
     pub fn feed_name(&self, id: FeedId) -> String {

@@ -44,6 +44,11 @@ pub enum StoreReply {
     MarkedAll {
         ids: Vec<ArticleId>,
     },
+    /// The extracted full article (already cached in the store), or why there is none.
+    FullText {
+        id: ArticleId,
+        result: Result<String, String>,
+    },
     /// A write failed: the model reverts `change` and shows `error`.
     WriteFailed {
         error: String,
@@ -88,6 +93,11 @@ pub enum Effect {
     Write(Change),
     MarkAllRead(Query),
     OpenUrl(String),
+    /// Fetch the article's page, extract the article and cache it.
+    FetchFullText {
+        id: ArticleId,
+        link: String,
+    },
     Refresh(Option<FeedId>),
     Quit,
 }

@@ -18,12 +18,14 @@ fn feeds() -> Vec<FeedInfo> {
             name: "Alpha".into(),
             tags: vec!["x".into()],
             named: true,
+            full_text: false,
         },
         FeedInfo {
             id: FeedId(2),
             name: "Beta".into(),
             tags: vec!["y".into()],
             named: true,
+            full_text: false,
         },
     ]
 }
@@ -374,4 +376,91 @@ fn help_overlay_opens_and_any_key_closes() {
     assert_eq!(app.mode, Mode::Help);
     assert!(app.update(key('q')).is_empty(), "closing help does not quit");
     assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn teaser_fetches_full_text_and_f_toggles() {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    app.update(key('l'));
+    app.update(special(Key::Enter));
+    let body = ArticleBody {
+        summary: row(10, 1, true),
+        feed_url: "https://example.org/feed".into(),
+        feed_title: None,
+        updated: None,
+        summary_html: Some("<p>Just a teaser.</p>".into()),
+        content_html: None,
+        full_html: None,
+        enclosures: vec![],
+    };
+    let fx = app.update(Msg::Store(StoreReply::Body {
+        id: ArticleId(10),
+        body: Some(Box::new(body)),
+    }));
+    assert_eq!(
+        fx,
+        vec![Effect::FetchFullText {
+            id: ArticleId(10),
+            link: "https://example.org/10".into()
+        }]
+    );
+    let text = |app: &App| -> String {
+        app.article
+            .as_ref()
+            .and_then(|a| a.rendered.as_ref())
+            .map(|r| r.plain_lines().collect::<Vec<_>>().join("\n"))
+            .unwrap_or_default()
+    };
+    assert!(text(&app).contains("fetching the full article"));
+    // A stale reply for another article is ignored.
+    app.update(Msg::Store(StoreReply::FullText {
+        id: ArticleId(99),
+        result: Ok("<p>wrong</p>".into()),
+    }));
+    assert!(!text(&app).contains("wrong"));
+    app.update(Msg::Store(StoreReply::FullText {
+        id: ArticleId(10),
+        result: Ok("<p>The whole story.</p>".into()),
+    }));
+    assert!(text(&app).contains("The whole story."));
+    app.update(key('F'));
+    assert!(text(&app).contains("Just a teaser.") && !text(&app).contains("The whole story."));
+    assert!(app.update(key('F')).is_empty(), "cached: no second fetch");
+    assert!(text(&app).contains("The whole story."));
+}
+
+#[test]
+fn full_text_failure_shows_a_note_and_the_summary() {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    app.update(key('l'));
+    app.update(special(Key::Enter));
+    let body = ArticleBody {
+        summary: row(10, 1, true),
+        feed_url: "https://example.org/feed".into(),
+        feed_title: None,
+        updated: None,
+        summary_html: Some("<p>Just a teaser.</p>".into()),
+        content_html: None,
+        full_html: None,
+        enclosures: vec![],
+    };
+    app.update(Msg::Store(StoreReply::Body {
+        id: ArticleId(10),
+        body: Some(Box::new(body)),
+    }));
+    app.update(Msg::Store(StoreReply::FullText {
+        id: ArticleId(10),
+        result: Err("HTTP 404".into()),
+    }));
+    let r = app
+        .article
+        .as_ref()
+        .and_then(|a| a.rendered.as_ref())
+        .expect("rendered");
+    let text: Vec<String> = r.plain_lines().collect();
+    assert!(
+        text.iter().any(|l| l.contains("full text unavailable: HTTP 404")),
+        "{text:?}"
+    );
+    assert!(text.iter().any(|l| l.contains("Just a teaser.")));
 }

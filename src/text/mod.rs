@@ -94,6 +94,7 @@ mod tests {
     }
 }
 
+pub mod extract;
 mod render;
 pub mod wrap;
 

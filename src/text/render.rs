@@ -387,6 +387,49 @@ fn human_size(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// HTML-shaped input: tags, attributes, entities, controls, wide characters, long words.
+    fn html_soup() -> impl Strategy<Value = String> {
+        let token = prop_oneof![
+            Just("<p>".to_string()),
+            Just("</p>".to_string()),
+            Just("<pre>".to_string()),
+            Just("</pre>".to_string()),
+            Just("<table><tr><td>".to_string()),
+            Just("</td><td>".to_string()),
+            Just("</td></tr></table>".to_string()),
+            Just("<ul><li>".to_string()),
+            Just("<blockquote>".to_string()),
+            Just("<h2>".to_string()),
+            Just("<a href=\"https://x.example/a\">".to_string()),
+            Just("<a href=\"javascript:alert(1)\">".to_string()),
+            Just("</a>".to_string()),
+            Just("<img alt=\"pic\" src=\"/p.png\">".to_string()),
+            Just("<script>evil()</script>".to_string()),
+            Just("&amp;&lt;&#x1b;&#27;&nbsp;".to_string()),
+            Just("\u{1b}[31m\u{1b}]52;c;aGk=\u{7}\u{9b}2J\u{202e}".to_string()),
+            Just("日本語のテキスト🎉e\u{301}".to_string()),
+            "[a-z]{1,120}".prop_map(|s| s),
+            any::<String>(),
+        ];
+        prop::collection::vec(token, 0..40).prop_map(|v| v.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn arbitrary_html_is_safe_and_fits(html in html_soup(), width in 20usize..120) {
+            let r = render_html(&html, None, width);
+            for line in &r.lines {
+                prop_assert!(line.width() <= width, "{:?} wider than {}", line.text(), width);
+                prop_assert!(!line.text().chars().any(crate::text::is_forbidden), "{:?}", line.text());
+            }
+            for l in &r.links {
+                prop_assert!(l.starts_with("https://") || l.starts_with("http://") || l.starts_with("mailto:"));
+            }
+        }
+    }
 
     #[test]
     fn links_are_numbered_and_listed_in_order() {

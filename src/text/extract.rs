@@ -1,0 +1,139 @@
+//! Full-article extraction from a web page: pre-clean by selector (consent dialogs, newsletter
+//! and share boxes, related lists, navigation), Readability (dom_smoothie) for the main
+//! content, then a text-level pass for what Readability keeps next to the article.
+
+use dom_query::Document;
+use dom_smoothie::Readability;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ExtractError {
+    #[error("no article found on the page ({0})")]
+    NoArticle(String),
+}
+
+/// Blocks that are page furniture, never article text.
+const FURNITURE: &str = "script, style, noscript, iframe, form, nav, footer, aside, dialog, \
+    [role=dialog], [role=alertdialog], [aria-modal=true], [role=navigation], [role=contentinfo], \
+    [id*=cookie], [class*=cookie], [id*=Cookie], [class*=Cookie], [id*=consent], [class*=consent], \
+    [class*=gdpr], [id*=gdpr], [class*=cmp-], [id*=onetrust], [class*=onetrust], \
+    [class*=newsletter], [id*=newsletter], [class*=subscribe], [id*=subscribe], \
+    [class*=share], [class*=social], [class*=related], [id*=related], [class*=read-more], \
+    [class*=readmore], [class*=recommend], [class*=promo], [class*=paywall], [class*=signup], \
+    [class*=advert], [id*=advert], [class*=banner]";
+
+/// Phrases that mark a short block as a consent, newsletter or promotion box.
+const BOILERPLATE_PHRASES: &[&str] = &[
+    "we use cookies",
+    "use of cookies",
+    "cookie policy",
+    "cookie settings",
+    "accept all",
+    "accept cookies",
+    "manage consent",
+    "your privacy choices",
+    "sign up for our newsletter",
+    "subscribe to our newsletter",
+    "newsletter",
+    "subscribe now",
+    "share this article",
+    "share on facebook",
+    "follow us on",
+    "all rights reserved",
+];
+
+/// Headings that introduce link lists rather than article text.
+const RELATED_HEADINGS: &[&str] = &[
+    "related",
+    "read more",
+    "more from",
+    "you may also like",
+    "recommended",
+    "most read",
+    "more stories",
+];
+
+/// Extracts the article from a page; returns clean HTML for the renderer.
+pub fn extract(page_html: &str, url: Option<&str>) -> Result<String, ExtractError> {
+    let doc = Document::from(page_html);
+    for node in doc.select(FURNITURE).iter() {
+        if !node.is("html, body, main, article") {
+            node.remove();
+        }
+    }
+    let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let mut readability =
+        Readability::with_document(doc, url, None).map_err(|e| ExtractError::NoArticle(e.to_string()))?;
+    let article = readability
+        .parse()
+        .map_err(|e| ExtractError::NoArticle(e.to_string()))?;
+    let cleaned = postclean(&article.content);
+    if super::index_text(&cleaned).split_whitespace().count() < 20 {
+        return Err(ExtractError::NoArticle("too little text".into()));
+    }
+    Ok(cleaned)
+}
+
+/// Removes short blocks that read as consent/newsletter/share boxes and "related" lists.
+fn postclean(html: &str) -> String {
+    let doc = Document::from(html);
+    for node in doc
+        .select("p, div, section, li, span, h2, h3, h4, h5, h6, ul, ol")
+        .iter()
+    {
+        let text = node.text().to_lowercase();
+        let text = text.trim();
+        if text.is_empty() {
+            continue;
+        }
+        if text.len() < 400 && BOILERPLATE_PHRASES.iter().any(|p| text.contains(p)) {
+            node.remove();
+            continue;
+        }
+        if node.is("h2, h3, h4, h5, h6")
+            && text.len() < 40
+            && RELATED_HEADINGS.iter().any(|h| text.starts_with(h))
+        {
+            let next = node.next_sibling();
+            if next.is("ul, ol, div, section") {
+                next.remove();
+            }
+            node.remove();
+        }
+    }
+    doc.select("body").inner_html().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consent_newsletter_and_related_are_removed() {
+        let article: String = (0..8)
+            .map(|i| format!("<p>Paragraph {i} of the real article text, long enough to count as content for readability scoring purposes here.</p>"))
+            .collect();
+        let page = format!(
+            "<html><body><nav><a href='/'>Home</a></nav><article><h1>Title</h1>{article}\
+             <h3>Related stories</h3><ul><li><a href='/x'>Other story</a></li></ul></article>\
+             <div class='cookie-banner'><p>We use cookies. Accept all?</p></div>\
+             <div class='box'><p>Sign up for our newsletter today!</p></div>\
+             <footer>Copyright, all rights reserved</footer></body></html>"
+        );
+        let html = extract(&page, Some("https://example.org/a")).expect("article");
+        let text = crate::text::index_text(&html);
+        assert!(
+            text.contains("Paragraph 0") && text.contains("Paragraph 7"),
+            "{text}"
+        );
+        for bad in [
+            "cookies",
+            "newsletter",
+            "Other story",
+            "Related",
+            "rights reserved",
+            "Home",
+        ] {
+            assert!(!text.contains(bad), "{bad} survived: {text}");
+        }
+    }
+}
