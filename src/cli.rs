@@ -59,6 +59,28 @@ pub enum RawCommand {
     },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
+    /// Add the feeds of an OPML file to the config (keeps its comments and layout).
+    Import { file: PathBuf },
+    /// Write all feeds as OPML 2.0 (to stdout, or to FILE).
+    Export { file: Option<PathBuf> },
+    /// Add a feed by its URL, or by a web page that links to it.
+    Add {
+        url: String,
+        /// The name to show (default: the feed's own title).
+        #[arg(long)]
+        name: Option<String>,
+        /// A tag; repeat for several.
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+        /// Which of several discovered feeds to add (1-based).
+        #[arg(long, value_name = "N")]
+        pick: Option<usize>,
+    },
+    /// Remove a feed from the config (its articles stay until retention; re-adding restores them).
+    Remove {
+        #[arg(value_name = "NAME|URL")]
+        feed: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -115,13 +137,33 @@ pub enum ConfigAction {
 #[derive(Debug, PartialEq)]
 pub enum Command {
     Tui,
-    Refresh { feed: Option<String> },
+    Refresh {
+        feed: Option<String>,
+    },
     List(ListArgsValid),
-    Show { id: i64, width: Option<u16>, full: bool },
-    Mark { ids: Vec<i64>, mark: Mark },
-    Feeds { json: bool },
+    Show {
+        id: i64,
+        width: Option<u16>,
+        full: bool,
+    },
+    Mark {
+        ids: Vec<i64>,
+        mark: Mark,
+    },
+    Feeds {
+        json: bool,
+    },
     ConfigCheck,
     Completions(clap_complete::Shell),
+    Import(PathBuf),
+    Export(Option<PathBuf>),
+    Add {
+        url: String,
+        name: Option<String>,
+        tags: Vec<String>,
+        pick: Option<usize>,
+    },
+    Remove(String),
 }
 
 #[derive(Debug, PartialEq, Eq, Clone)]
@@ -182,6 +224,20 @@ impl Cli {
                 action: ConfigAction::Check,
             }) => Command::ConfigCheck,
             Some(RawCommand::Completions { shell }) => Command::Completions(*shell),
+            Some(RawCommand::Import { file }) => Command::Import(file.clone()),
+            Some(RawCommand::Export { file }) => Command::Export(file.clone()),
+            Some(RawCommand::Add {
+                url,
+                name,
+                tags,
+                pick,
+            }) => Command::Add {
+                url: url.clone(),
+                name: name.clone(),
+                tags: tags.clone(),
+                pick: *pick,
+            },
+            Some(RawCommand::Remove { feed }) => Command::Remove(feed.clone()),
         }
     }
 }

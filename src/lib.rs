@@ -24,6 +24,7 @@ pub mod feed;
 pub mod fulltext;
 pub mod model;
 pub mod opener;
+pub mod opml;
 pub mod poller;
 pub mod store;
 pub mod text;

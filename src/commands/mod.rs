@@ -1,7 +1,9 @@
 //! The headless command line: each subcommand over the same config, store and poller the UI
 //! uses. `anyhow` lives here, at the edge.
 
+pub mod add;
 pub mod list;
+pub mod opml;
 pub mod refresh;
 pub mod show;
 
@@ -93,7 +95,16 @@ pub fn run(command: Command, paths: Paths) -> Result<i32> {
                 Command::Show { id, width, full } => show::run(&ctx, id, width, full),
                 Command::Mark { ids, mark } => mark_cmd(&ctx, &ids, mark),
                 Command::Feeds { json } => feeds(&ctx, json),
-                _ => Ok(0),
+                Command::Import(file) => opml::import(&ctx, &file),
+                Command::Export(file) => opml::export(&ctx, file.as_deref()),
+                Command::Add {
+                    url,
+                    name,
+                    tags,
+                    pick,
+                } => add::run(&ctx, &url, name, tags, pick),
+                Command::Remove(feed) => add::remove(&ctx, &feed),
+                Command::Tui | Command::Completions(_) | Command::ConfigCheck => Ok(0),
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Getting feeds: fetching bytes ([`fetch`]), turning them into articles ([`parse`], with the
 //! byte-level repairs in `prepare`), and finding feeds on web pages ([`discover`]).
 
+pub mod discover;
 pub mod fetch;
 pub mod parse;
 mod prepare;

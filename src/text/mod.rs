@@ -35,6 +35,13 @@ pub fn index_text(html: &str) -> String {
     sanitize_line(&out)
 }
 
+/// Decodes HTML entities (named basics and numeric) without touching anything else.
+pub fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    push_decoded(&mut out, text);
+    out
+}
+
 fn find_ci(hay: &str, needle: &str) -> Option<usize> {
     hay.to_ascii_lowercase().find(needle).map(|i| i + needle.len())
 }
