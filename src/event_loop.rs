@@ -20,16 +20,35 @@ use crate::store::StoreHandle;
 
 /// At most this often.
 const FRAME_INTERVAL: Duration = Duration::from_millis(16);
+/// How often the config file is checked for edits.
+const CONFIG_POLL: Duration = Duration::from_millis(500);
 
-/// Runs the terminal UI until the user quits.
-pub fn run(paths: Paths) -> Result<i32> {
-    let ctx = Context::load(paths)?;
+/// Loads an edited config; on success registers its feeds in the store.
+async fn reload_config(
+    path: &std::path::Path,
+    paths: &Paths,
+) -> Result<(crate::config::Config, Vec<FeedInfo>, Vec<crate::poller::PollFeed>)> {
+    let config = crate::config::Config::load(path)?;
+    let ctx = Context {
+        paths: paths.clone(),
+        config,
+    };
     let (store, ids) = ctx.open_store()?;
-    let infos: Vec<FeedInfo> = ctx
-        .config
+    let infos = feed_infos(&ctx.config, &ids, &store);
+    let poll = crate::commands::refresh::poll_feeds(&ctx, &ids);
+    Ok((ctx.config, infos, poll))
+}
+
+/// The UI's view of the configured feeds, with titles the store knows.
+fn feed_infos(
+    config: &crate::config::Config,
+    ids: &[crate::model::FeedId],
+    store: &crate::store::Store,
+) -> Vec<FeedInfo> {
+    config
         .feeds
         .iter()
-        .zip(&ids)
+        .zip(ids)
         .map(|(f, id)| {
             let title = store.feed_state(*id).ok().flatten().and_then(|s| s.title);
             FeedInfo {
@@ -40,7 +59,27 @@ pub fn run(paths: Paths) -> Result<i32> {
                 full_text: f.full_text,
             }
         })
-        .collect();
+        .collect()
+}
+
+fn app_settings(config: &crate::config::Config) -> AppSettings {
+    AppSettings {
+        mark_read_on_open: config.settings.mark_read_on_open,
+        article_width: config.settings.article_width,
+    }
+}
+
+/// Size and modification time: enough to notice an edit without reading the file.
+fn stamp(path: &std::path::Path) -> Option<(u64, std::time::SystemTime)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+/// Runs the terminal UI until the user quits.
+pub fn run(paths: Paths) -> Result<i32> {
+    let ctx = Context::load(paths)?;
+    let (store, ids) = ctx.open_store()?;
+    let infos = feed_infos(&ctx.config, &ids, &store);
     drop(store);
     let handle = StoreHandle::open(&ctx.paths.database())?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -76,18 +115,19 @@ async fn ui_main(
     let mut terminal = crate::tui::enter().context("cannot set up the terminal")?;
     let size = terminal.size().unwrap_or_default();
     tracing::info!(?size, "terminal size");
-    let settings = AppSettings {
-        mark_read_on_open: ctx.config.settings.mark_read_on_open,
-        article_width: ctx.config.settings.article_width,
-    };
+    let settings = app_settings(&ctx.config);
     let (mut app, effects) = App::new(
         infos,
         Keymap::new(&ctx.config.keys),
         settings,
         (size.width, size.height),
     );
-    let theme = ctx.config.theme;
-    let browser = ctx.config.settings.browser.clone();
+    let mut theme = ctx.config.theme;
+    let mut browser = ctx.config.settings.browser.clone();
+    let config_path = ctx.config.path.clone();
+    let mut config_stamp = stamp(&config_path);
+    let mut watch = tokio::time::interval(CONFIG_POLL);
+    watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let fetcher = crate::commands::refresh::fetcher(ctx)?;
     let mut pending: JoinSet<Option<Msg>> = JoinSet::new();
     let mut events = EventStream::new();
@@ -96,7 +136,16 @@ async fn ui_main(
     let signals = Signals::new();
     let mut signals = signals?;
     for e in effects {
-        run_effect(e, &store, &fetcher, &cmd_tx, browser.as_deref(), &mut pending).await;
+        run_effect(
+            e,
+            &store,
+            &config_path,
+            &fetcher,
+            &cmd_tx,
+            browser.as_deref(),
+            &mut pending,
+        )
+        .await;
     }
     let outcome: Result<()> = loop {
         if app.quit {
@@ -123,6 +172,30 @@ async fn ui_main(
             Some(ev) = ev_rx.recv() => Some(Msg::Poll(ev)),
             Some(done) = pending.join_next(), if !pending.is_empty() => done.ok().flatten(),
             _ = signals.recv() => break Ok(()),
+            _ = watch.tick() => {
+                let now = stamp(&config_path);
+                if now != config_stamp {
+                    config_stamp = now;
+                    match reload_config(&config_path, &ctx.paths).await {
+                        Ok((config, infos, poll)) => {
+                            theme = config.theme;
+                            browser = config.settings.browser.clone();
+                            let _ = cmd_tx.send(PollerCmd::SetFeeds(poll)).await;
+                            Some(Msg::ConfigReloaded { feeds: infos, keymap: Keymap::new(&config.keys), settings: app_settings(&config) })
+                        }
+                        Err(e) => {
+                            // The status line is narrow: name the file, not its whole path.
+                            let mut text = format!("{e:#}");
+                            if let Some(dir) = config_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                                text = text.replace(&format!("{}/", dir.display()), "");
+                            }
+                            Some(Msg::ConfigRejected(crate::text::sanitize_line(&text)))
+                        }
+                    }
+                } else {
+                    None
+                }
+            }
             _ = tokio::time::sleep_until(next_frame), if dirty => {
                 if let Err(e) = terminal.draw(|f| crate::ui::draw(f, &app, &theme)) {
                     break Err(e.into());
@@ -134,7 +207,16 @@ async fn ui_main(
         };
         if let Some(msg) = msg {
             for e in app.update(msg) {
-                run_effect(e, &store, &fetcher, &cmd_tx, browser.as_deref(), &mut pending).await;
+                run_effect(
+                    e,
+                    &store,
+                    &config_path,
+                    &fetcher,
+                    &cmd_tx,
+                    browser.as_deref(),
+                    &mut pending,
+                )
+                .await;
             }
             dirty = true;
         }
@@ -189,6 +271,7 @@ impl Signals {
 async fn run_effect(
     effect: Effect,
     store: &StoreHandle,
+    config_path: &std::path::Path,
     fetcher: &crate::feed::Fetcher,
     poller: &mpsc::Sender<PollerCmd>,
     browser: Option<&[String]>,
@@ -320,6 +403,70 @@ async fn run_effect(
                     Err(e) => Err(e.to_string()),
                 };
                 Some(Msg::Store(StoreReply::FullText { id, result }))
+            });
+        }
+        Effect::LoadHealth => {
+            pending.spawn(async move {
+                let rows = store
+                    .read(|s| s.feeds(chrono::Utc::now()))
+                    .await
+                    .ok()
+                    .and_then(Result::ok)?;
+                Some(Msg::Store(StoreReply::Health(rows)))
+            });
+        }
+        Effect::AddFeed(input) => {
+            let fetcher = fetcher.clone();
+            let path = config_path.to_path_buf();
+            pending.spawn(async move {
+                let found = crate::commands::add::find_feed(&fetcher, &input, |_| Ok(0)).await;
+                let msg = match found {
+                    Ok(found) => {
+                        let new = crate::config::edit::NewFeed {
+                            url: found.url.clone(),
+                            name: found.title.clone(),
+                            tags: vec![],
+                        };
+                        match tokio::task::spawn_blocking(move || {
+                            crate::config::edit::edit_file(&path, |d| d.add_feed(&new))
+                        })
+                        .await
+                        {
+                            Ok(Ok((true, _))) => (
+                                format!(
+                                    "added {} (the config reloads by itself)",
+                                    found.title.unwrap_or(found.url)
+                                ),
+                                false,
+                            ),
+                            Ok(Ok((false, _))) => (format!("already subscribed to {}", found.url), false),
+                            Ok(Err(e)) => (format!("could not add: {e}"), true),
+                            Err(e) => (format!("could not add: {e}"), true),
+                        }
+                    }
+                    Err(e) => (format!("could not add: {e:#}"), true),
+                };
+                Some(Msg::Notice {
+                    message: crate::text::sanitize_line(&msg.0),
+                    error: msg.1,
+                })
+            });
+        }
+        Effect::ApplyRedirect { from, to } => {
+            let path = config_path.to_path_buf();
+            pending.spawn(async move {
+                let t = to.clone();
+                let r = tokio::task::spawn_blocking(move || {
+                    crate::config::edit::edit_file(&path, |d| d.set_feed_url(&from, &t))
+                })
+                .await;
+                let (message, error) = match r {
+                    Ok(Ok((true, _))) => (format!("feed now points to {to}"), false),
+                    Ok(Ok((false, _))) => ("that feed is not in the config file".to_string(), true),
+                    Ok(Err(e)) => (format!("could not edit the config: {e}"), true),
+                    Err(e) => (format!("could not edit the config: {e}"), true),
+                };
+                Some(Msg::Notice { message, error })
             });
         }
         Effect::Quit => {}

@@ -98,7 +98,7 @@ pub struct FeedState {
     pub unread: u64,
     pub total: u64,
     pub newest: Option<DateTime<Utc>>,
-    /// Articles first seen in the last 28 days, for "articles per week".
+    /// Articles published in the last 28 days, for "articles per week".
     pub recent: u64,
 }
 
@@ -120,4 +120,42 @@ pub struct Query {
     pub starred_only: bool,
     /// Words to find in titles and bodies (full-text, prefix match per word).
     pub search: Option<String>,
+}
+
+/// A feed with no new article for longer than this is flagged stale.
+pub const STALE_AFTER_DAYS: i64 = 90;
+
+/// "3d ago", "5h ago", "12m ago" or "never".
+pub fn ago(t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
+    let Some(t) = t else { return "never".into() };
+    let d = now - t;
+    if d.num_days() >= 1 {
+        format!("{}d ago", d.num_days())
+    } else if d.num_hours() >= 1 {
+        format!("{}h ago", d.num_hours())
+    } else {
+        format!("{}m ago", d.num_minutes().max(0))
+    }
+}
+
+impl FeedState {
+    /// A short status ("ok", "ok (not modified)", "failing since 2d ago: HTTP 500") and whether
+    /// the feed is failing. The error text is stored sanitised.
+    pub fn health(&self, now: DateTime<Utc>) -> (String, bool) {
+        match (&self.last_error, self.last_status, self.last_fetch) {
+            (Some(e), _, _) => (
+                format!("failing since {}: {e}", ago(self.failing_since, now)),
+                true,
+            ),
+            (None, Some(304), _) => ("ok (not modified)".into(), false),
+            (None, _, Some(_)) => ("ok".into(), false),
+            (None, _, None) => ("never fetched".into(), false),
+        }
+    }
+
+    /// No new article for more than [`STALE_AFTER_DAYS`].
+    pub fn is_stale(&self, now: DateTime<Utc>) -> bool {
+        self.newest
+            .is_some_and(|n| (now - n).num_days() > STALE_AFTER_DAYS)
+    }
 }

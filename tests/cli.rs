@@ -166,8 +166,12 @@ fn refresh_list_mark_show_and_feeds_end_to_end() {
 
     let feeds = text(&tidings(&config, &data, &["feeds"]).stdout);
     assert!(
-        feeds.contains("Bad") && feeds.contains("failing: HTTP 500"),
+        feeds.contains("Bad") && feeds.contains("failing since 0m ago: HTTP 500"),
         "{feeds}"
+    );
+    assert!(
+        feeds.contains("Alpha  [stale]"),
+        "2024 articles only: stale; {feeds}"
     );
     let mark_missing = tidings(&config, &data, &["mark", "999999", "--read"]);
     assert_eq!(mark_missing.status.code(), Some(2));

@@ -98,3 +98,46 @@ fn triage_quit_restart_and_survive_sigkill() {
         .expect("check");
     assert_eq!(ok, "ok");
 }
+
+#[test]
+fn editing_the_config_while_running_applies_or_rejects_it() {
+    let server = Server::start(|req| match req.path.as_str() {
+        "/alpha" => Response::ok(rss("Alpha", "a", 2)),
+        "/beta" => Response::ok(rss("Beta", "b", 3)),
+        _ => Response::status(404),
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    let alpha = format!(
+        "# mine\n[[feed]]\nurl = \"{}\"\nname = \"Alpha\"\n",
+        server.url("/alpha")
+    );
+    std::fs::write(&config, &alpha).expect("config");
+    let data = dir.path().join("data");
+    let mut tui = Tui::start(&config, &data, 100, 30);
+    tui.wait_text("All unread (2)");
+    assert!(!tui.screen().contains("Beta"));
+
+    // A valid edit: a new feed appears, gets fetched, and counts update.
+    let both = format!(
+        "{alpha}\n[[feed]]\nurl = \"{}\"\nname = \"Beta\"\ntags = [\"new\"]\n",
+        server.url("/beta")
+    );
+    std::fs::write(&config, &both).expect("edit");
+    let screen = tui.wait_text("All unread (5)");
+    assert!(screen.contains("Beta") && screen.contains("#new"), "{screen}");
+
+    // A broken edit: the error is shown and the previous config stays in force.
+    std::fs::write(&config, format!("{both}\n[settings]\nconcurency = 2\n")).expect("break");
+    let screen = tui.wait_text("config rejected (old one kept): config.toml:12:1");
+    assert!(screen.contains("concurency"), "{screen}");
+    assert!(screen.contains("Alpha") && screen.contains("Beta"), "{screen}");
+
+    // The health view lists both feeds as ok.
+    tui.send("H");
+    let screen = tui.wait_text("Feed health");
+    assert!(screen.matches("ok · last ok").count() >= 2, "{screen}");
+    tui.send("q");
+    tui.send("Q");
+    assert!(tui.wait_exit(Duration::from_secs(10)).success());
+}

@@ -32,6 +32,8 @@ pub enum Action {
     RefreshFeed,
     FullText,
     LinkList,
+    AddFeed,
+    Health,
     Help,
 }
 
@@ -328,6 +330,18 @@ pub const BINDINGS: &[Binding] = &[
         defaults: &[c('L')],
     },
     Binding {
+        action: Action::AddFeed,
+        name: "add_feed",
+        help: "add a feed by URL",
+        defaults: &[c('a')],
+    },
+    Binding {
+        action: Action::Health,
+        name: "feed_health",
+        help: "feed health",
+        defaults: &[c('H')],
+    },
+    Binding {
         action: Action::Help,
         name: "help",
         help: "this help",
@@ -360,7 +374,7 @@ pub fn parse_override(name: &str, chords: &[String]) -> Result<(Action, Vec<KeyC
 }
 
 /// The live keymap: defaults with config overrides applied.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Keymap {
     entries: Vec<(KeyChord, Action)>,
 }

@@ -64,6 +64,14 @@ pub enum Mode {
         previous: Option<String>,
     },
     Help,
+    /// The feed health table, with a selected row.
+    Health {
+        selected: usize,
+    },
+    /// Typing the URL of a feed (or page) to add.
+    AddFeed {
+        input: String,
+    },
 }
 
 /// What to select when the next window arrives.
@@ -144,6 +152,8 @@ pub struct App {
     pub unread: HashMap<FeedId, u64>,
     pub errors: HashMap<FeedId, String>,
     pub starred: u64,
+    /// Rows of the health view, loaded when it opens.
+    pub health: Vec<crate::model::FeedState>,
     pub quit: bool,
 }
 
@@ -200,6 +210,7 @@ impl App {
             unread: HashMap::new(),
             errors: HashMap::new(),
             starred: 0,
+            health: Vec::new(),
             quit: false,
         };
         app.rebuild_entries();
@@ -224,6 +235,34 @@ impl App {
                 self.status.error = Some(e);
                 Vec::new()
             }
+            Msg::ConfigReloaded {
+                feeds,
+                keymap,
+                settings,
+            } => {
+                self.keymap = keymap;
+                self.settings = settings;
+                self.status.error = None;
+                self.status.message = Some("config reloaded".into());
+                let mut fx = self.set_feeds(feeds);
+                if matches!(self.mode, Mode::Health { .. }) {
+                    fx.push(Effect::LoadHealth);
+                }
+                fx
+            }
+            Msg::ConfigRejected(e) => {
+                self.status.error = Some(format!("config rejected (old one kept): {e}"));
+                Vec::new()
+            }
+            Msg::Notice { message, error } => {
+                if error {
+                    self.status.error = Some(message);
+                } else {
+                    self.status.error = None;
+                    self.status.message = Some(message);
+                }
+                Vec::new()
+            }
         }
     }
 
@@ -236,6 +275,8 @@ impl App {
                 self.mode = Mode::Normal;
                 return Vec::new();
             }
+            Mode::Health { selected } => return self.on_health_key(k, selected),
+            Mode::AddFeed { input } => return self.on_add_key(k, input),
             Mode::Normal => {}
         }
         self.status.message = None;
@@ -265,6 +306,14 @@ impl App {
                 Vec::new()
             }
             Action::RefreshAll => vec![Effect::Refresh(None)],
+            Action::Health => {
+                self.mode = Mode::Health { selected: 0 };
+                vec![Effect::LoadHealth]
+            }
+            Action::AddFeed => {
+                self.mode = Mode::AddFeed { input: String::new() };
+                Vec::new()
+            }
             Action::RefreshFeed => match self.current_source() {
                 Some(Source::Feed(id)) => vec![Effect::Refresh(Some(id))],
                 _ => match self.headlines.selected_row() {
@@ -347,6 +396,71 @@ impl App {
             }
             _ => Vec::new(),
         }
+    }
+
+    fn on_health_key(&mut self, k: KeyChord, selected: usize) -> Vec<Effect> {
+        let n = self.health.len();
+        let action = self.keymap.action(k);
+        let selected = match (k.key, action) {
+            (Key::Char('p'), _) => {
+                let Some(f) = self.health.get(selected) else {
+                    return Vec::new();
+                };
+                return match &f.redirect_url {
+                    Some(to) => vec![Effect::ApplyRedirect {
+                        from: f.url.clone(),
+                        to: to.clone(),
+                    }],
+                    None => {
+                        self.status.error = Some("this feed has no permanent redirect to apply".into());
+                        Vec::new()
+                    }
+                };
+            }
+            (_, Some(Action::Down)) => (selected + 1).min(n.saturating_sub(1)),
+            (_, Some(Action::Up)) => selected.saturating_sub(1),
+            (_, Some(Action::Top)) => 0,
+            (_, Some(Action::Bottom)) => n.saturating_sub(1),
+            (_, Some(Action::RefreshFeed | Action::ToggleRead)) => {
+                return self
+                    .health
+                    .get(selected)
+                    .map(|f| vec![Effect::Refresh(Some(f.id))])
+                    .unwrap_or_default();
+            }
+            (_, Some(Action::RefreshAll)) => return vec![Effect::Refresh(None)],
+            (_, Some(Action::Back | Action::Health | Action::Quit)) | (Key::Esc, _) => {
+                self.mode = Mode::Normal;
+                return Vec::new();
+            }
+            _ => selected,
+        };
+        self.mode = Mode::Health { selected };
+        Vec::new()
+    }
+
+    fn on_add_key(&mut self, k: KeyChord, mut input: String) -> Vec<Effect> {
+        match k.key {
+            Key::Esc => self.mode = Mode::Normal,
+            Key::Enter => {
+                self.mode = Mode::Normal;
+                let url = input.trim().to_string();
+                if !url.is_empty() {
+                    self.status.message = Some(format!("looking for a feed at {url}…"));
+                    return vec![Effect::AddFeed(url)];
+                }
+            }
+            Key::Backspace => {
+                input.pop();
+                self.mode = Mode::AddFeed { input };
+            }
+            Key::Char(c) if !k.ctrl && !k.alt => {
+                input.push(c);
+                self.mode = Mode::AddFeed { input };
+            }
+            _ => {}
+        }
+        Vec::new()
     }
 
     fn set_search(&mut self, text: Option<String>) -> Vec<Effect> {
@@ -860,6 +974,13 @@ impl App {
                 self.starred = starred;
                 self.errors = errors.into_iter().collect();
                 self.rebuild_entries();
+                Vec::new()
+            }
+            StoreReply::Health(rows) => {
+                self.health = rows;
+                if let Mode::Health { selected } = &mut self.mode {
+                    *selected = (*selected).min(self.health.len().saturating_sub(1));
+                }
                 Vec::new()
             }
             StoreReply::MarkedAll { ids } => {

@@ -17,6 +17,19 @@ pub enum Msg {
     Store(StoreReply),
     /// A link could not be opened (or the opener reported something).
     OpenFailed(String),
+    /// The config file changed and is valid: the new feeds, keys and settings.
+    ConfigReloaded {
+        feeds: Vec<super::FeedInfo>,
+        keymap: super::keymap::Keymap,
+        settings: super::AppSettings,
+    },
+    /// The config file changed but is broken; the previous config stays in force.
+    ConfigRejected(String),
+    /// A feed management command finished (add, apply redirect): what to tell the user.
+    Notice {
+        message: String,
+        error: bool,
+    },
 }
 
 /// Answers from the store to earlier effects.
@@ -44,6 +57,8 @@ pub enum StoreReply {
     MarkedAll {
         ids: Vec<ArticleId>,
     },
+    /// Per-feed health for the health view.
+    Health(Vec<crate::model::FeedState>),
     /// The extracted full article (already cached in the store), or why there is none.
     FullText {
         id: ArticleId,
@@ -99,5 +114,13 @@ pub enum Effect {
         link: String,
     },
     Refresh(Option<FeedId>),
+    LoadHealth,
+    /// Add a feed by URL or page (autodiscovery) to the config.
+    AddFeed(String),
+    /// Replace a feed's URL in the config with its permanent redirect target.
+    ApplyRedirect {
+        from: String,
+        to: String,
+    },
     Quit,
 }

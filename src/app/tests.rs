@@ -464,3 +464,79 @@ fn full_text_failure_shows_a_note_and_the_summary() {
     );
     assert!(text.iter().any(|l| l.contains("Just a teaser.")));
 }
+
+#[test]
+fn health_view_applies_a_redirect_and_closes() {
+    let mut app = app_with(vec![]);
+    let fx = app.update(key('H'));
+    assert_eq!(fx, vec![Effect::LoadHealth]);
+    let feed = |id: i64, redirect: Option<&str>| crate::model::FeedState {
+        id: FeedId(id),
+        url: format!("https://old.example/{id}"),
+        redirect_url: redirect.map(str::to_string),
+        ..Default::default()
+    };
+    app.update(Msg::Store(StoreReply::Health(vec![
+        feed(1, None),
+        feed(2, Some("https://new.example/2")),
+    ])));
+    assert!(app.update(key('p')).is_empty());
+    assert!(app.status.error.is_some(), "no redirect on the first feed");
+    app.update(key('j'));
+    assert_eq!(app.mode, Mode::Health { selected: 1 });
+    assert_eq!(
+        app.update(key('p')),
+        vec![Effect::ApplyRedirect {
+            from: "https://old.example/2".into(),
+            to: "https://new.example/2".into()
+        }]
+    );
+    app.update(key('q'));
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(!app.quit, "q closes the view, it does not quit");
+}
+
+#[test]
+fn add_feed_prompt_sends_the_url() {
+    let mut app = app_with(vec![]);
+    app.update(key('a'));
+    for c in "https://x.example".chars() {
+        app.update(key(c));
+    }
+    app.update(special(Key::Backspace));
+    let fx = app.update(special(Key::Enter));
+    assert_eq!(fx, vec![Effect::AddFeed("https://x.exampl".into())]);
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn config_reload_replaces_feeds_and_rejection_keeps_them() {
+    let mut app = app_with(vec![]);
+    app.update(Msg::ConfigRejected(
+        "config.toml:3:1: 'feed.ur': unknown key".into(),
+    ));
+    assert!(
+        app.status
+            .error
+            .as_deref()
+            .expect("error")
+            .contains("old one kept")
+    );
+    assert_eq!(app.feeds.len(), 2);
+    let mut feeds = feeds();
+    feeds.push(FeedInfo {
+        id: FeedId(3),
+        name: "Gamma".into(),
+        tags: vec![],
+        named: true,
+        full_text: false,
+    });
+    let fx = app.update(Msg::ConfigReloaded {
+        feeds,
+        keymap: Keymap::default(),
+        settings: settings(),
+    });
+    assert!(fx.contains(&Effect::LoadCounts));
+    assert!(app.entries.iter().any(|e| e.label == "Gamma"));
+    assert_eq!(app.status.error, None);
+}

@@ -185,25 +185,33 @@ fn feeds(ctx: &Context, json: bool) -> Result<i32> {
                     "redirect": f.redirect_url,
                     "newest": f.newest.map(|t| t.to_rfc3339()),
                     "per_week": f.recent as f64 / 4.0,
+                    "stale": f.is_stale(Utc::now()),
                 })
             })
             .collect();
         out = serde_json::to_string_pretty(&rows)?;
         out.push('\n');
     } else {
+        let now = Utc::now();
         for f in &states {
-            let status = match (&f.last_error, f.last_fetch) {
-                (Some(e), _) => format!("failing: {}", crate::text::sanitize_line(e)),
-                (None, Some(t)) => format!("ok {}", t.format("%Y-%m-%d %H:%M")),
-                (None, None) => "never fetched".into(),
-            };
+            let (status, _) = f.health(now);
             out.push_str(&format!(
-                "{:>5}/{:<5} {}  <{}>  {}\n",
+                "{:>5}/{:<5} {}{}  <{}>\n",
                 f.unread,
                 f.total,
                 display_name(&ctx.config, f),
-                f.url,
-                status
+                if f.is_stale(now) { "  [stale]" } else { "" },
+                f.url
+            ));
+            out.push_str(&format!(
+                "            {} · last ok {} · HTTP {} · {:.1}/week · newest {}\n",
+                crate::text::sanitize_line(&status),
+                crate::model::ago(f.last_success, now),
+                f.last_status.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
+                f.recent as f64 / 4.0,
+                f.newest
+                    .map(|n| n.format("%Y-%m-%d").to_string())
+                    .unwrap_or_else(|| "-".into()),
             ));
             if let Some(r) = &f.redirect_url {
                 out.push_str(&format!("            moved permanently to <{r}>\n"));

@@ -297,7 +297,7 @@ impl Store {
             .prepare_cached(&format!("{FEED_COLUMNS} WHERE f.active = 1 ORDER BY f.id"))?;
         let mut feeds: Vec<FeedState> = stmt.query_map([], feed_row)?.collect::<rusqlite::Result<_>>()?;
         let mut counts = self.conn.prepare_cached(
-            "SELECT count(*), coalesce(sum(read = 0), 0), max(sort_ts), coalesce(sum(first_seen > ?2), 0)
+            "SELECT count(*), coalesce(sum(read = 0), 0), max(sort_ts), coalesce(sum(sort_ts > ?2), 0)
              FROM articles WHERE feed_id = ?1",
         )?;
         let recent_since = ts(now) - 28 * 24 * 3600;

@@ -2,6 +2,7 @@
 //! Reads the model only; renders only the rows that are visible.
 
 mod article;
+mod health;
 mod help;
 mod lists;
 
@@ -28,6 +29,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
             lists::draw_feeds(frame, left, app, theme);
             lists::draw_headlines(frame, right, app, theme);
         }
+    }
+    if let Mode::Health { selected } = app.mode {
+        health::draw(frame, main, app, selected, theme);
     }
     draw_status(frame, status, app, theme);
     if app.mode == Mode::Help {

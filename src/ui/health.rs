@@ -1,0 +1,78 @@
+//! The feed health view: per feed, its status, last success, HTTP status, redirect, volume and
+//! newest article; stale feeds flagged.
+
+use chrono::Utc;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::app::App;
+use crate::config::Theme;
+use crate::text::{sanitize_line, wrap};
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: &Theme) {
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(theme.accent))
+        .title(" Feed health — p applies a redirect, ctrl-r refreshes, q closes ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let now = Utc::now();
+    let width = inner.width as usize;
+    let mut lines = Vec::new();
+    let height = inner.height as usize;
+    let per_feed = 2;
+    let first = selected.saturating_sub(height / per_feed.max(1)).min(selected);
+    for (i, f) in app.health.iter().enumerate().skip(first) {
+        if lines.len() + per_feed > height {
+            break;
+        }
+        let name = app
+            .feeds
+            .iter()
+            .find(|x| x.id == f.id)
+            .map(|x| x.name.clone())
+            .unwrap_or_else(|| f.url.clone());
+        let (st, failing) = f.health(now);
+        let mut style = Style::default();
+        if i == selected {
+            style = style.add_modifier(Modifier::REVERSED);
+        }
+        let name_style = if failing {
+            style.fg(theme.error)
+        } else {
+            style.add_modifier(Modifier::BOLD)
+        };
+        let stale = if f.is_stale(now) { "  STALE" } else { "" };
+        lines.push(Line::from(vec![
+            Span::styled(
+                wrap::truncate(&sanitize_line(&name), width.saturating_sub(stale.len())),
+                name_style,
+            ),
+            Span::styled(stale.to_string(), style.fg(theme.error)),
+        ]));
+        let mut detail = format!(
+            "  {st} · last ok {} · HTTP {} · {:.1}/week · newest {}",
+            crate::model::ago(f.last_success, now),
+            f.last_status.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
+            f.recent as f64 / 4.0,
+            f.newest
+                .map(|n| n.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| "-".into()),
+        );
+        if let Some(r) = &f.redirect_url {
+            detail.push_str(&format!(" · moved to {}", sanitize_line(r)));
+        }
+        lines.push(Line::from(Span::styled(
+            wrap::truncate(&detail, width),
+            Style::default().fg(theme.read),
+        )));
+    }
+    if app.health.is_empty() {
+        lines.push(Line::from("loading…"));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
