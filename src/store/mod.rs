@@ -361,7 +361,7 @@ impl Store {
 
     /// A window of headlines for a view, newest first. Never reads bodies.
     pub fn headlines(&self, q: &Query, offset: usize, limit: usize) -> Result<Vec<ArticleSummary>> {
-        let (where_sql, mut args) = where_clause(q);
+        let (where_sql, mut args) = where_clause_for(q, true);
         let sql = format!(
             "SELECT a.id, a.feed_id, a.title, a.link, a.author, a.published, a.read, a.starred
              FROM articles a {where_sql}
@@ -592,9 +592,18 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleSummary> {
 
 /// The WHERE clause (possibly empty) and its arguments for a view.
 fn where_clause(q: &Query) -> (String, Vec<Value>) {
+    where_clause_for(q, false)
+}
+
+/// `ordered`: the query walks articles in time order (a window), so the "All" scope must not
+/// steer SQLite onto the per-feed indexes.
+fn where_clause_for(q: &Query, ordered: bool) -> (String, Vec<Value>) {
     let mut parts: Vec<String> = Vec::new();
     let mut args = Vec::new();
     match &q.scope {
+        // The unary + keeps SQLite from choosing the per-feed index here: walking the time index
+        // in order (and skipping OFFSET rows inside it) beats sorting every article.
+        Scope::All if ordered => parts.push("+a.feed_id IN (SELECT id FROM feeds WHERE active = 1)".into()),
         Scope::All => parts.push("a.feed_id IN (SELECT id FROM feeds WHERE active = 1)".into()),
         Scope::Feeds(ids) => {
             let list: Vec<String> = ids.iter().map(|i| i.0.to_string()).collect();

@@ -284,3 +284,64 @@ fn failure_is_recorded_and_cleared_by_success() {
     assert_eq!(st.consecutive_failures, 0);
     assert_eq!(st.etag.as_deref(), Some("\"e\""));
 }
+
+#[test]
+fn migrates_every_older_schema_keeping_data() {
+    for from in 1..migrate::CURRENT_VERSION {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("old.db");
+        {
+            let mut conn = rusqlite::Connection::open(&path).expect("open");
+            migrate::migrate_to(&mut conn, from).expect("old schema");
+            conn.execute("INSERT INTO feeds (url) VALUES ('https://a.example/')", [])
+                .expect("feed");
+            conn.execute(
+                "INSERT INTO articles (feed_id, key, title, sort_ts, first_seen, read, starred, content_hash)
+                 VALUES (1, 'g:1', 'kept', 1, 1, 1, 1, 'h')",
+                [],
+            )
+            .expect("article");
+        }
+        let s = Store::open(&path).expect("migrates");
+        let v: i64 = s
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("v");
+        assert_eq!(v, migrate::CURRENT_VERSION, "from {from}");
+        let h = s.headlines(&Query::default(), 0, 10).expect("heads");
+        assert_eq!(h.len(), 1);
+        assert!(h[0].read && h[0].starred && h[0].title == "kept");
+    }
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("new.db");
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.pragma_update(None, "user_version", 999).expect("v");
+    }
+    let err = Store::open(&path).err().expect("refused");
+    assert!(err.to_string().contains("newer than this tidings"), "{err}");
+}
+
+#[test]
+fn a_failed_ingest_rolls_back_the_whole_feed() {
+    let (_d, mut s) = open();
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    // A trigger that fails on the third insert makes the transaction fail midway.
+    s.conn
+        .execute_batch(
+            "CREATE TRIGGER fail_third BEFORE INSERT ON articles
+             WHEN (SELECT count(*) FROM articles) >= 2 BEGIN SELECT RAISE(ABORT, 'boom'); END;",
+        )
+        .expect("trigger");
+    let items: Vec<NewArticle> = (0..5).map(|i| article(&i.to_string(), "t", "b")).collect();
+    assert!(s.ingest(feed, &FeedMeta::default(), &items, now()).is_err());
+    assert_eq!(
+        s.count(&Query::default()).expect("count"),
+        0,
+        "nothing of the failed feed is kept"
+    );
+}

@@ -1,0 +1,181 @@
+//! Criterion benchmarks of the hot paths: parse + store of a large feed, the unread-count
+//! query, rendering a page of headlines, rendering an article. Run with `cargo bench`.
+
+use std::hint::black_box;
+use std::io::Read;
+use std::path::Path;
+
+use chrono::Utc;
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tidings::app::keymap::{Key, KeyChord, Keymap};
+use tidings::app::{App, AppSettings, FeedInfo, Msg, StoreReply};
+use tidings::config::Theme;
+use tidings::model::{FeedId, FeedMeta, NewArticle, Query};
+use tidings::store::Store;
+
+fn shared(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared").join(path)
+}
+
+/// The 730-item, 1.6 MB podcast feed from the fixtures.
+fn big_feed() -> Vec<u8> {
+    let raw =
+        std::fs::read(shared("fixtures/feeds/rss2-podcast-giantbomb-730-items.xml.gz")).expect("fixture");
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(&raw[..])
+        .read_to_end(&mut out)
+        .expect("gunzip");
+    out
+}
+
+fn parse_and_store(c: &mut Criterion) {
+    let bytes = big_feed();
+    let url = url::Url::parse("https://example.org/feed.xml").expect("url");
+    c.bench_function("parse 730-item feed (1.6 MB)", |b| {
+        b.iter(|| tidings::feed::parse(black_box(&bytes), None, &url).expect("parse"))
+    });
+    let parsed = tidings::feed::parse(&bytes, None, &url).expect("parse");
+    c.bench_function("store 730 new articles (one transaction)", |b| {
+        b.iter_batched(
+            || {
+                let dir = tempfile::tempdir().expect("tmp");
+                let mut s = Store::open(&dir.path().join("b.db")).expect("open");
+                let id = s.sync_feeds(&[url.to_string()], Utc::now()).expect("sync")[0];
+                (dir, s, id)
+            },
+            |(_dir, mut s, id)| {
+                s.ingest(id, &parsed.meta, &parsed.articles, Utc::now())
+                    .expect("ingest")
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut s = Store::open(&dir.path().join("b.db")).expect("open");
+    let id = s.sync_feeds(&[url.to_string()], Utc::now()).expect("sync")[0];
+    s.ingest(id, &parsed.meta, &parsed.articles, Utc::now())
+        .expect("ingest");
+    c.bench_function("re-ingest 730 unchanged articles", |b| {
+        b.iter(|| {
+            s.ingest(id, &parsed.meta, &parsed.articles, Utc::now())
+                .expect("ingest")
+        })
+    });
+}
+
+/// A store with `n` articles over 100 feeds, a third of them read.
+fn populated(n: usize) -> (tempfile::TempDir, Store, Vec<FeedId>) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut s = Store::open(&dir.path().join("p.db")).expect("open");
+    let urls: Vec<String> = (0..100).map(|i| format!("https://f{i}.example/feed")).collect();
+    let ids = s.sync_feeds(&urls, Utc::now()).expect("sync");
+    let per = n / ids.len();
+    for (f, id) in ids.iter().enumerate() {
+        let items: Vec<NewArticle> = (0..per)
+            .map(|i| NewArticle {
+                key: format!("g:{f}-{i}"),
+                title: format!("Headline {i} of feed {f} about something newsworthy"),
+                author: None,
+                link: Some(format!("https://f{f}.example/{i}")),
+                published: Some(Utc::now() - chrono::Duration::minutes((i * 7 + f) as i64)),
+                updated: None,
+                summary: None,
+                content: Some(format!("<p>Body {i}</p>")),
+                enclosures: vec![],
+            })
+            .collect();
+        s.ingest(*id, &FeedMeta::default(), &items, Utc::now())
+            .expect("ingest");
+    }
+    let all = s.ids(&Query::default()).expect("ids");
+    let read: Vec<_> = all.iter().step_by(3).copied().collect();
+    s.set_read(&read, true).expect("read");
+    (dir, s, ids)
+}
+
+fn queries(c: &mut Criterion) {
+    let (_d, s, _) = populated(100_000);
+    let unread = Query {
+        unread_only: true,
+        ..Query::default()
+    };
+    c.bench_function("unread count, 100k articles", |b| {
+        b.iter(|| s.count(black_box(&unread)).expect("count"))
+    });
+    c.bench_function("unread counts per feed, 100k articles", |b| {
+        b.iter(|| s.unread_counts().expect("counts"))
+    });
+    c.bench_function("headline window of 200 at offset 50k, 100k articles", |b| {
+        b.iter(|| {
+            s.headlines(black_box(&Query::default()), 50_000, 200)
+                .expect("window")
+        })
+    });
+}
+
+fn render_headlines(c: &mut Criterion) {
+    let (_d, s, ids) = populated(100_000);
+    let feeds: Vec<FeedInfo> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| FeedInfo {
+            id: *id,
+            name: format!("Feed {i}"),
+            tags: vec![],
+            named: true,
+            full_text: false,
+        })
+        .collect();
+    let settings = AppSettings {
+        mark_read_on_open: true,
+        article_width: 80,
+    };
+    let (mut app, _) = App::new(feeds, Keymap::default(), settings, (120, 40));
+    let q = Query::default();
+    let total = s.count(&q).expect("count") as usize;
+    let rows = s.headlines(&q, 0, 200).expect("rows");
+    let generation = app.headlines.generation;
+    app.update(Msg::Store(StoreReply::Window {
+        generation,
+        offset: 0,
+        rows,
+        total,
+        kept_at: None,
+    }));
+    app.update(Msg::Key(KeyChord::ch('l')));
+    let mut term = Terminal::new(TestBackend::new(120, 40)).expect("term");
+    let theme = Theme::default();
+    c.bench_function("page down + draw one 120x40 frame of the 100k All view", |b| {
+        b.iter(|| {
+            app.update(Msg::Key(KeyChord::plain(Key::PageDown)));
+            if app.headlines.selected > 150 {
+                app.update(Msg::Key(KeyChord::ch('g')));
+            }
+            term.draw(|f| tidings::ui::draw(f, &app, &theme)).expect("draw");
+        })
+    });
+}
+
+fn render_article(c: &mut Criterion) {
+    let page = std::fs::read_to_string(shared("fixtures/pages/readability-ars-1.source.html")).expect("page");
+    let expected =
+        std::fs::read_to_string(shared("fixtures/pages/readability-ars-1.expected.html")).expect("page");
+    c.bench_function("extract article from ars-1 page", |b| {
+        b.iter(|| {
+            tidings::text::extract::extract(black_box(&page), Some("https://arstechnica.com/a"))
+                .expect("extract")
+        })
+    });
+    c.bench_function("render ars-1 article at 80 columns", |b| {
+        b.iter(|| tidings::text::render_html(black_box(&expected), None, 80))
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
+    targets = parse_and_store, queries, render_headlines, render_article
+}
+criterion_main!(benches);
