@@ -34,12 +34,16 @@ cpu() { # label, command...: wall, user+sys CPU and peak RSS of one run
 }
 
 echo "== cold refresh: $FEEDS feeds x $ITEMS items, ${LATENCY} ms latency"
-hyperfine -N -w 1 -r "$RUNS" --export-json "$W/cold.json" \
+{ printf '[settings]\nper_host = 16\n\n'; cat "$W/tidings.toml"; } > "$W/tidings-ph16.toml"
+hyperfine -w 1 -r "$RUNS" --export-json "$W/cold.json" \
   -n "tidings refresh" -p "rm -rf $W/td" "$TIDINGS --config $W/tidings.toml --data-dir $W/td refresh" \
+  -n "tidings refresh (per_host 16)" -p "rm -rf $W/td" "$TIDINGS --config $W/tidings-ph16.toml --data-dir $W/td refresh" \
   -n "newsboat -x reload (1 thread)" -p "rm -rf $W/nb && mkdir -p $W/nb" "newsboat -u $W/urls -c $W/nb/cache.db -C $W/nb1.conf -x reload" \
   -n "newsboat -x reload (8 threads)" -p "rm -rf $W/nb && mkdir -p $W/nb" "newsboat -u $W/urls -c $W/nb/cache.db -C $W/nb8.conf -x reload"
 rm -rf "$W/td" "$W/nb"; mkdir -p "$W/nb"
 cpu "tidings refresh (cold)" "$TIDINGS" --config "$W/tidings.toml" --data-dir "$W/td" refresh
+rm -rf "$W/td"
+cpu "tidings refresh (cold, per_host 16)" "$TIDINGS" --config "$W/tidings-ph16.toml" --data-dir "$W/td" refresh
 cpu "newsboat reload (cold, 1 thread)" newsboat -u "$W/urls" -c "$W/nb/cache.db" -C "$W/nb1.conf" -x reload
 rm -rf "$W/nb"; mkdir -p "$W/nb"
 cpu "newsboat reload (cold, 8 threads)" newsboat -u "$W/urls" -c "$W/nb/cache.db" -C "$W/nb8.conf" -x reload
@@ -48,7 +52,7 @@ echo "== refresh where every feed answers 304"
 # newsboat stores validators only from its second reload on: prime it until nothing is 200.
 for _ in 1 2; do newsboat -u "$W/urls" -c "$W/nb/cache.db" -C "$W/nb8.conf" -x reload; done
 "$TIDINGS" --config "$W/tidings.toml" --data-dir "$W/td" refresh >/dev/null
-hyperfine -N -w 1 -r "$RUNS" --export-json "$W/warm.json" \
+hyperfine -w 1 -r "$RUNS" --export-json "$W/warm.json" \
   -n "tidings refresh (304)" "$TIDINGS --config $W/tidings.toml --data-dir $W/td refresh" \
   -n "newsboat -x reload (304, 1 thread)" "newsboat -u $W/urls -c $W/nb/cache.db -C $W/nb1.conf -x reload"
 cpu "tidings refresh (304)" "$TIDINGS" --config "$W/tidings.toml" --data-dir "$W/td" refresh

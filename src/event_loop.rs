@@ -22,6 +22,9 @@ use crate::store::StoreHandle;
 const FRAME_INTERVAL: Duration = Duration::from_millis(16);
 /// How often the config file is checked for edits.
 const CONFIG_POLL: Duration = Duration::from_millis(500);
+/// How often the store is checked for commits made by other processes (cron refresh, a
+/// second UI, `tidings mark`).
+const STORE_POLL: Duration = Duration::from_secs(2);
 
 /// Loads an edited config; on success registers its feeds in the store.
 async fn reload_config(
@@ -127,6 +130,9 @@ async fn ui_main(
     let config_path = ctx.config.path.clone();
     let mut config_stamp = stamp(&config_path);
     let mut watch = tokio::time::interval(CONFIG_POLL);
+    let mut store_watch = tokio::time::interval(STORE_POLL);
+    store_watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut data_version: Option<i64> = None;
     watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let fetcher = crate::commands::refresh::fetcher(ctx)?;
     let mut pending: JoinSet<Option<Msg>> = JoinSet::new();
@@ -172,6 +178,14 @@ async fn ui_main(
             Some(ev) = ev_rx.recv() => Some(Msg::Poll(ev)),
             Some(done) = pending.join_next(), if !pending.is_empty() => done.ok().flatten(),
             _ = signals.recv() => break Ok(()),
+            _ = store_watch.tick() => {
+                // Asked on the writer's connection, which all of this process's writes go
+                // through: its data_version moves only for commits by other processes.
+                let v = store.write(|s| s.data_version()).await.ok().and_then(Result::ok);
+                let changed = matches!((data_version, v), (Some(a), Some(b)) if a != b);
+                data_version = v.or(data_version);
+                changed.then_some(Msg::StoreChanged)
+            }
             _ = watch.tick() => {
                 let now = stamp(&config_path);
                 if now != config_stamp {

@@ -250,6 +250,15 @@ impl App {
                 }
                 fx
             }
+            // Another process changed the store: counts and the visible window are reloaded,
+            // keeping the selected article selected.
+            Msg::StoreChanged => {
+                let mut fx = vec![Effect::LoadCounts];
+                if !self.headlines.loading {
+                    fx.extend(self.reload_keeping_selection());
+                }
+                fx
+            }
             Msg::ConfigRejected(e) => {
                 self.status.error = Some(format!("config rejected (old one kept): {e}"));
                 Vec::new()

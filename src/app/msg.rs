@@ -25,6 +25,8 @@ pub enum Msg {
     },
     /// The config file changed but is broken; the previous config stays in force.
     ConfigRejected(String),
+    /// Another process (or connection) changed the store: counts and the view may be stale.
+    StoreChanged,
     /// A feed management command finished (add, apply redirect): what to tell the user.
     Notice {
         message: String,

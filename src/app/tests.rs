@@ -540,3 +540,16 @@ fn config_reload_replaces_feeds_and_rejection_keeps_them() {
     assert!(app.entries.iter().any(|e| e.label == "Gamma"));
     assert_eq!(app.status.error, None);
 }
+
+#[test]
+fn changes_from_another_process_reload_counts_and_the_view_keeping_selection() {
+    let mut app = app_with(vec![row(10, 1, false), row(11, 1, false)]);
+    app.update(key('l'));
+    app.update(key('j'));
+    let fx = app.update(Msg::StoreChanged);
+    assert_eq!(fx[0], Effect::LoadCounts);
+    let Some(Effect::LoadWindow { around, .. }) = fx.get(1) else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(*around, Around::Article(ArticleId(11), 0));
+}

@@ -80,7 +80,7 @@ pub fn looks_like_json(text: &str) -> bool {
 /// Applies the XML repairs and returns text ready for feed-rs.
 pub fn repair_xml(text: &str) -> String {
     let mut s = strip_declaration(text);
-    if s.chars().any(is_xml_forbidden) {
+    if has_xml_forbidden(&s) {
         // Escape sequences go whole (not just their ESC), then any other forbidden character.
         s = crate::text::sanitize_text(&s);
         s = s.chars().filter(|c| !is_xml_forbidden(*c)).collect();
@@ -96,6 +96,15 @@ pub fn repair_xml(text: &str) -> String {
         );
     }
     s
+}
+
+/// A byte scan for [`is_xml_forbidden`] characters (ASCII controls, U+FFFE, U+FFFF).
+fn has_xml_forbidden(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        (x < 0x20 && x != b'\t' && x != b'\n' && x != b'\r')
+            || (x == 0xEF && b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+    })
 }
 
 fn is_xml_forbidden(c: char) -> bool {

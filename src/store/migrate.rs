@@ -6,7 +6,9 @@ use rusqlite::Connection;
 /// Each entry migrates from version `index` to `index + 1`.
 const MIGRATIONS: &[&str] = &[
     // 0 -> 1: feeds, articles, bodies kept apart so list queries never touch them, FTS5 search,
-    // and tombstones for pruned articles so they do not come back as unread.
+    // and tombstones for pruned articles so they do not come back as unread. The search index
+    // keeps no positions (detail = none): searches are per-word prefix matches, and indexing
+    // is the largest cost of a refresh.
     r#"
     CREATE TABLE feeds (
         id INTEGER PRIMARY KEY,
@@ -55,7 +57,7 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE VIRTUAL TABLE search USING fts5 (
         title, body,
-        content = '', contentless_delete = 1,
+        content = '', contentless_delete = 1, detail = none,
         tokenize = 'unicode61 remove_diacritics 2'
     );
     CREATE TABLE pruned (

@@ -547,6 +547,12 @@ impl Store {
             .map_err(Into::into)
     }
 
+    /// Changes whenever another connection (another process, or this process's writer)
+    /// commits; lets the UI notice a `tidings refresh` run from cron.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// `PRAGMA integrity_check`, "ok" when healthy.
     pub fn integrity_check(&self) -> Result<String> {
         Ok(self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?)

@@ -54,6 +54,11 @@ const RELATED_HEADINGS: &[&str] = &[
 
 /// Extracts the article from a page; returns clean HTML for the renderer.
 pub fn extract(page_html: &str, url: Option<&str>) -> Result<String, ExtractError> {
+    if super::render::nesting_depth(page_html) > super::render::MAX_NESTING {
+        return Err(ExtractError::NoArticle(
+            "the page is nested too deeply to be an article".into(),
+        ));
+    }
     let doc = Document::from(page_html);
     for node in doc.select(FURNITURE).iter() {
         if !node.is("html, body, main, article") {

@@ -17,10 +17,9 @@ pub fn index_text(html: &str) -> String {
         push_decoded(&mut out, &rest[..lt]);
         out.push(' ');
         let after = &rest[lt..];
-        let lower_start: String = after.chars().take(8).collect::<String>().to_ascii_lowercase();
-        let skip_to = if lower_start.starts_with("<script") {
+        let skip_to = if starts_with_ci(after, "<script") {
             find_ci(after, "</script>")
-        } else if lower_start.starts_with("<style") {
+        } else if starts_with_ci(after, "<style") {
             find_ci(after, "</style>")
         } else {
             None
@@ -35,15 +34,25 @@ pub fn index_text(html: &str) -> String {
     sanitize_line(&out)
 }
 
+fn starts_with_ci(hay: &str, prefix: &str) -> bool {
+    hay.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// The end of the first case-insensitive occurrence of an ASCII `needle`, without copying.
+fn find_ci(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    h.windows(n.len())
+        .position(|w| w.eq_ignore_ascii_case(n))
+        .map(|i| i + n.len())
+}
+
 /// Decodes HTML entities (named basics and numeric) without touching anything else.
 pub fn decode_entities(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     push_decoded(&mut out, text);
     out
-}
-
-fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    hay.to_ascii_lowercase().find(needle).map(|i| i + needle.len())
 }
 
 fn push_decoded(out: &mut String, text: &str) {
@@ -102,7 +111,7 @@ mod tests {
 }
 
 pub mod extract;
-mod render;
+pub mod render;
 pub mod wrap;
 
 pub use render::{

@@ -77,9 +77,57 @@ impl RenderedArticle {
     }
 }
 
+/// Nesting deeper than this is not real article structure; such HTML is shown as plain text,
+/// because the tree-building libraries slow down quadratically on it (50 000 nested `div`s took
+/// 12 s) and the pane must never freeze.
+pub const MAX_NESTING: usize = 512;
+
+/// The deepest element nesting in `html`, by a linear scan of tags (void elements and
+/// self-closing tags do not nest). An estimate, but never an underestimate for real nesting.
+pub fn nesting_depth(html: &str) -> usize {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
+        "p", "li",
+    ];
+    let b = html.as_bytes();
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        i += off + 1;
+        match b.get(i) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(c) if c.is_ascii_alphabetic() => {
+                let name_end = b[i..]
+                    .iter()
+                    .position(|c| !c.is_ascii_alphanumeric())
+                    .map_or(b.len(), |e| i + e);
+                let name = html[i..name_end].to_ascii_lowercase();
+                let tag_end = b[i..].iter().position(|&c| c == b'>').map_or(b.len(), |e| i + e);
+                let self_closing = tag_end > 0 && b.get(tag_end - 1) == Some(&b'/');
+                if !self_closing && !VOID.contains(&name.as_str()) {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+            }
+            _ => {}
+        }
+    }
+    max
+}
+
 /// Renders an HTML fragment at `width` columns. `base` resolves relative links and images.
 pub fn render_html(html: &str, base: Option<&Url>, width: usize) -> RenderedHtml {
     let width = width.max(20);
+    if nesting_depth(html) > MAX_NESTING {
+        let lines = wrap::wrap(&super::index_text(html), width)
+            .into_iter()
+            .map(|l| Line::plain(l, SpanStyle::default()))
+            .collect();
+        return RenderedHtml {
+            lines,
+            links: Vec::new(),
+        };
+    }
     let (clean, links) = preclean(html, base);
     let lines = match html2text::config::rich()
         .unicode_strikeout(false)
@@ -287,7 +335,19 @@ pub fn render_article_with(
         heading: true,
         ..SpanStyle::default()
     };
-    for l in wrap::wrap(&super::sanitize_line(&s.title), width) {
+    // At most three lines of title: a pathological 10 000-character title must not push the
+    // article off the screen.
+    let mut title = wrap::wrap(&super::sanitize_line(&s.title), width);
+    if title.len() > 3 {
+        title.truncate(3);
+        if let Some(last) = title.last_mut() {
+            *last = wrap::truncate(&format!("{last} …"), width);
+            if !last.ends_with('…') {
+                last.push('…');
+            }
+        }
+    }
+    for l in title {
         lines.push(Line::plain(l, title_style));
     }
     let dim = SpanStyle {
@@ -452,6 +512,22 @@ mod tests {
         assert!(text.contains("Hi"));
         assert!(text.contains("[image: a cat]"), "{text}");
         assert!(!text.contains("alert"));
+    }
+
+    #[test]
+    fn absurd_nesting_falls_back_to_plain_text_quickly() {
+        let html = format!(
+            "{}deep text{}",
+            "<div><span>".repeat(30_000),
+            "</span></div>".repeat(30_000)
+        );
+        assert!(nesting_depth(&html) > MAX_NESTING);
+        let r = render_html(&html, None, 40);
+        assert_eq!(
+            r.lines.iter().map(Line::text).collect::<Vec<_>>(),
+            vec!["deep text"]
+        );
+        assert!(nesting_depth("<p>a<p>b<br><img src=x><div><i>c</i></div>") <= 3);
     }
 
     #[test]

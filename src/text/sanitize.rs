@@ -13,24 +13,51 @@ pub fn is_forbidden(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c) || c == '\u{FEFF}'
 }
 
+/// Bytes that may start something to remove: ASCII controls (not newline), DEL, and the lead
+/// bytes of C1 controls (C2), U+061C (D8), the bidi controls (E2) and U+FEFF (EF). Every other
+/// byte is copied as it is, in bulk.
+fn suspicious(b: u8) -> bool {
+    (b < 0x20 && b != b'\n') || matches!(b, 0x7f | 0xC2 | 0xD8 | 0xE2 | 0xEF)
+}
+
 /// Removes escape sequences and control characters; keeps newlines, turns tabs into spaces.
 pub fn sanitize_text(input: &str) -> String {
-    if !input.chars().any(|c| is_forbidden(c) || c == '\t') {
+    let bytes = input.as_bytes();
+    let Some(first) = bytes.iter().position(|&b| suspicious(b)) else {
         return input.to_string();
-    }
+    };
     let mut out = String::with_capacity(input.len());
-    let mut chars = input.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{1b}' => skip_escape(&mut chars),
-            // C1 forms of CSI, OSC, DCS, SOS, PM, APC carry payloads too.
-            '\u{9b}' => skip_csi(&mut chars),
-            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
-            '\t' => out.push_str("    "),
-            c if is_forbidden(c) => {}
-            c => out.push(c),
+    let mut copied_to = 0;
+    let mut i = first;
+    while i < bytes.len() {
+        if !suspicious(bytes[i]) {
+            i += 1;
+            continue;
         }
+        out.push_str(&input[copied_to..i]);
+        // `i` is at a char boundary: suspicious bytes are ASCII or UTF-8 lead bytes.
+        let rest = &input[i..];
+        let Some(c) = rest.chars().next() else { break };
+        let after = &rest[c.len_utf8()..];
+        let skipped = match c {
+            '\u{1b}' => escape_len(after),
+            // C1 forms of CSI, OSC, DCS, SOS, PM, APC carry payloads too.
+            '\u{9b}' => csi_len(after),
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => string_len(after),
+            '\t' => {
+                out.push_str("    ");
+                0
+            }
+            c if is_forbidden(c) => 0,
+            c => {
+                out.push(c);
+                0
+            }
+        };
+        i += c.len_utf8() + skipped;
+        copied_to = i;
     }
+    out.push_str(&input[copied_to..]);
     out
 }
 
@@ -47,46 +74,48 @@ pub fn sanitize_line(input: &str) -> String {
     out
 }
 
-type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
-
-fn skip_escape(chars: &mut Chars<'_>) {
+/// Bytes of the rest of an escape sequence after ESC.
+fn escape_len(s: &str) -> usize {
+    let mut chars = s.chars();
     match chars.next() {
-        Some('[') => skip_csi(chars),
-        Some(']' | 'P' | 'X' | '^' | '_') => skip_string(chars),
+        Some('[') => 1 + csi_len(&s[1..]),
+        Some(']' | 'P' | 'X' | '^' | '_') => 1 + string_len(&s[1..]),
         // Two-character sequences (and intermediates like ESC ( B).
-        Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
-            chars.next();
-        }
-        _ => {}
+        Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => 1 + chars.next().map_or(0, char::len_utf8),
+        _ => 0,
     }
 }
 
-/// CSI: parameters and intermediates up to a final byte in 0x40..=0x7e.
-fn skip_csi(chars: &mut Chars<'_>) {
-    for c in chars.by_ref() {
-        if ('\u{40}'..='\u{7e}').contains(&c) {
-            break;
-        }
+/// CSI: parameters and intermediates up to and including a final byte in 0x40..=0x7e.
+fn csi_len(s: &str) -> usize {
+    let mut n = 0;
+    for c in s.chars() {
+        n += c.len_utf8();
         if !('\u{20}'..='\u{3f}').contains(&c) {
             break;
         }
     }
+    n
 }
 
 /// String sequences (OSC, DCS, ...) end at BEL, ST (ESC \) or the C1 ST.
-fn skip_string(chars: &mut Chars<'_>) {
+fn string_len(s: &str) -> usize {
+    let mut n = 0;
+    let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
+        n += c.len_utf8();
         match c {
             '\u{7}' | '\u{9c}' => break,
             '\u{1b}' => {
                 if chars.peek() == Some(&'\\') {
-                    chars.next();
+                    n += 1;
                 }
                 break;
             }
             _ => {}
         }
     }
+    n
 }
 
 #[cfg(test)]

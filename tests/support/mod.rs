@@ -45,6 +45,10 @@ pub struct Response {
     pub hang: bool,
     /// Send this many bytes of body in an endless-looking stream (ignores `body`).
     pub stream_bytes: Option<usize>,
+    /// Send the body one byte per this interval (slowloris).
+    pub trickle: Option<Duration>,
+    /// Declare the full length but close the connection after this many body bytes.
+    pub cut_after: Option<usize>,
 }
 
 impl Response {
@@ -198,6 +202,12 @@ async fn serve(
             return Ok(());
         }
         buf.extend_from_slice(&chunk[..n]);
+        // A TLS ClientHello to this plain-HTTP server gets what a real one answers: a plain 400.
+        if buf[0] == 0x16 {
+            sock.write_all(b"HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+                .await?;
+            return sock.shutdown().await;
+        }
     }
     let head = String::from_utf8_lossy(&buf).to_string();
     let mut lines = head.split("\r\n");
@@ -256,6 +266,19 @@ async fn respond(sock: &mut tokio::net::TcpStream, resp: &Response) -> std::io::
     }
     head.push_str(&format!("Content-Length: {}\r\n\r\n", resp.body.len()));
     sock.write_all(head.as_bytes()).await?;
+    if let Some(every) = resp.trickle {
+        for b in &resp.body {
+            sock.write_all(&[*b]).await?;
+            sock.flush().await?;
+            tokio::time::sleep(every).await;
+        }
+        return Ok(());
+    }
+    if let Some(n) = resp.cut_after {
+        sock.write_all(&resp.body[..n.min(resp.body.len())]).await?;
+        sock.flush().await?;
+        return sock.shutdown().await;
+    }
     sock.write_all(&resp.body).await?;
     sock.flush().await
 }

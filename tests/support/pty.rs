@@ -10,10 +10,43 @@ use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
+/// Terminal side effects that are not drawing: bells, titles, clipboard writes, resizes.
+#[derive(Default)]
+pub struct Recorder {
+    pub events: Vec<String>,
+}
+
+impl vt100::Callbacks for Recorder {
+    fn audible_bell(&mut self, _: &mut vt100::Screen) {
+        self.events.push("bell".into());
+    }
+    fn visual_bell(&mut self, _: &mut vt100::Screen) {
+        self.events.push("visual bell".into());
+    }
+    fn resize(&mut self, _: &mut vt100::Screen, r: (u16, u16)) {
+        self.events.push(format!("resize {r:?}"));
+    }
+    fn set_window_icon_name(&mut self, _: &mut vt100::Screen, t: &[u8]) {
+        self.events
+            .push(format!("icon name {}", String::from_utf8_lossy(t)));
+    }
+    fn set_window_title(&mut self, _: &mut vt100::Screen, t: &[u8]) {
+        self.events.push(format!("title {}", String::from_utf8_lossy(t)));
+    }
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _: &[u8], d: &[u8]) {
+        self.events
+            .push(format!("clipboard {}", String::from_utf8_lossy(d)));
+    }
+    fn paste_from_clipboard(&mut self, _: &mut vt100::Screen, _: &[u8]) {
+        self.events.push("paste".into());
+    }
+}
+
 pub struct Tui {
     child: Box<dyn portable_pty::Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
-    screen: Arc<Mutex<vt100::Parser>>,
+    screen: Arc<Mutex<vt100::Parser<Recorder>>>,
+    raw: Arc<Mutex<Vec<u8>>>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
@@ -39,8 +72,15 @@ impl Tui {
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("reader");
         let writer = pty.master.take_writer().expect("writer");
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let screen = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
+            rows,
+            cols,
+            0,
+            Recorder::default(),
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
         let s = screen.clone();
+        let r = raw.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -48,14 +88,26 @@ impl Tui {
                     break;
                 }
                 s.lock().expect("lock").process(&buf[..n]);
+                r.lock().expect("lock").extend_from_slice(&buf[..n]);
             }
         });
         Tui {
             child,
             writer,
             screen,
+            raw,
             _master: pty.master,
         }
+    }
+
+    /// Every byte the program wrote to the terminal so far.
+    pub fn raw(&self) -> Vec<u8> {
+        self.raw.lock().expect("lock").clone()
+    }
+
+    /// Bells, titles, clipboard writes and resizes the program caused.
+    pub fn side_effects(&self) -> Vec<String> {
+        self.screen.lock().expect("lock").callbacks().events.clone()
     }
 
     pub fn screen(&self) -> String {
