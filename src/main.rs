@@ -47,8 +47,14 @@ fn start_logging(paths: &Paths, verbose: u8) -> Option<tracing_appender::non_blo
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("tidings={level}")));
-    let appender = tracing_appender::rolling::never(&paths.data_dir, "tidings.log");
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // Opened here rather than by tracing-appender's roller, which panics when the file cannot
+    // be created (a read-only data dir must not crash a command that only reads).
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(paths.data_dir.join("tidings.log"))
+        .ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(file);
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)

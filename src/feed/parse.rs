@@ -323,3 +323,94 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    //! Property tests for ingestion: feed-shaped and arbitrary bytes through parse and store.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn field() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-zA-Z0-9 ]{0,40}",
+            Just("&amp;&lt;b&gt;&#x1b;[31m&#0;&#xD800;&nbsp;".to_string()),
+            Just("\u{1b}]52;c;eA==\u{7}\u{9b}\u{202e}\u{0}".to_string()),
+            Just("<![CDATA[<p>x</p>]]>".to_string()),
+            Just("]]>".to_string()),
+            Just("日本語 🎉 e\u{301}".to_string()),
+            any::<String>(),
+        ]
+    }
+
+    fn item() -> impl Strategy<Value = String> {
+        (
+            prop::option::of(field()),
+            prop::option::of(field()),
+            prop::option::of(field()),
+            prop::option::of(field()),
+        )
+            .prop_map(|(guid, title, link, desc)| {
+                let mut s = String::from("<item>");
+                for (tag, v) in [
+                    ("guid", guid),
+                    ("title", title),
+                    ("link", link),
+                    ("description", desc),
+                ] {
+                    if let Some(v) = v {
+                        s.push_str(&format!("<{tag}>{v}</{tag}>"));
+                    }
+                }
+                s.push_str("</item>");
+                s
+            })
+    }
+
+    fn feed_bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            prop::collection::vec(item(), 0..6).prop_map(|items| format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>{}</channel></rss>",
+                items.concat()
+            )
+            .into_bytes()),
+            prop::collection::vec(field(), 0..6).prop_map(|titles| {
+                let entries: String = titles.iter().enumerate().map(|(i, t)| format!("<entry><id>{i}</id><title>{t}</title></entry>")).collect();
+                format!("<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>a</title>{entries}</feed>").into_bytes()
+            }),
+            prop::collection::vec(field(), 0..6).prop_map(|titles| {
+                let items: Vec<serde_json::Value> = titles.iter().enumerate().map(|(i, t)| serde_json::json!({"id": i.to_string(), "title": t, "content_html": t, "tags": t})).collect();
+                serde_json::json!({"version": "https://jsonfeed.org/version/1.1", "title": "j", "items": items}).to_string().into_bytes()
+            }),
+            prop::collection::vec(any::<u8>(), 0..400),
+        ]
+        .prop_flat_map(|bytes| {
+            let len = bytes.len();
+            // Sometimes cut the document short, as servers that die mid-body do.
+            (Just(bytes), 0..=len).prop_map(|(b, cut)| if cut % 3 == 0 { b[..cut].to_vec() } else { b })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        #[test]
+        fn parse_and_store_never_panic_and_store_only_clean_text(bytes in feed_bytes()) {
+            let url = Url::parse("https://example.org/feed").expect("url");
+            let Ok(parsed) = parse(&bytes, None, &url) else { return Ok(()) };
+            for a in &parsed.articles {
+                prop_assert!(!a.title.chars().any(crate::text::is_forbidden));
+                prop_assert!(!a.key.is_empty());
+                prop_assert!(a.link.as_deref().is_none_or(|l| l.starts_with("http") || l.starts_with("mailto:")));
+            }
+            let dir = tempfile::tempdir().expect("tmp");
+            let mut store = crate::store::Store::open(&dir.path().join("f.db")).expect("open");
+            let feed = store.sync_feeds(&[url.to_string()], chrono::Utc::now()).expect("sync")[0];
+            store.ingest(feed, &parsed.meta, &parsed.articles, chrono::Utc::now()).expect("ingest");
+            let again = store.ingest(feed, &parsed.meta, &parsed.articles, chrono::Utc::now()).expect("again");
+            prop_assert_eq!(again.new, 0, "re-ingesting the same bytes adds nothing");
+            let q = crate::model::Query::default();
+            for h in store.headlines(&q, 0, 100).expect("heads") {
+                prop_assert!(!h.title.chars().any(crate::text::is_forbidden));
+            }
+        }
+    }
+}

@@ -345,3 +345,31 @@ fn a_failed_ingest_rolls_back_the_whole_feed() {
         "nothing of the failed feed is kept"
     );
 }
+
+#[test]
+fn a_full_disk_fails_the_ingest_and_keeps_everything_else() {
+    let (_d, mut s) = open();
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    s.ingest(feed, &FeedMeta::default(), &[article("1", "kept", "x")], now())
+        .expect("first");
+    let ids = s.ids(&Query::default()).expect("ids");
+    s.set_starred(&ids, true).expect("star");
+    // Cap the file at its current size: the next big ingest cannot fit.
+    let pages: i64 = s
+        .conn
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .expect("pages");
+    s.conn.pragma_update(None, "max_page_count", pages).expect("cap");
+    let big: Vec<NewArticle> = (0..200)
+        .map(|i| article(&format!("b{i}"), "big", &"word ".repeat(2000)))
+        .collect();
+    let err = s
+        .ingest(feed, &FeedMeta::default(), &big, now())
+        .expect_err("disk full");
+    assert!(err.to_string().contains("full"), "{err}");
+    let heads = s.headlines(&Query::default(), 0, 10).expect("still readable");
+    assert_eq!(heads.len(), 1);
+    assert!(heads[0].starred);
+    s.set_read(&ids, true).expect("small writes still work");
+    assert_eq!(s.integrity_check().expect("check"), "ok");
+}

@@ -477,7 +477,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(256))]
+        #![proptest_config(ProptestConfig::with_cases(1000))]
         #[test]
         fn arbitrary_html_is_safe_and_fits(html in html_soup(), width in 20usize..120) {
             let r = render_html(&html, None, width);
