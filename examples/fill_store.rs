@@ -20,11 +20,17 @@ fn main() -> Result<()> {
     };
     let articles: usize = articles.parse().context("ARTICLES")?;
     let feeds: usize = feeds.parse().context("FEEDS")?;
-    let urls: Vec<String> = (0..feeds).map(|i| format!("http://127.0.0.1:9/f{i:05}.rss")).collect();
+    let urls: Vec<String> = (0..feeds)
+        .map(|i| format!("http://127.0.0.1:9/f{i:05}.rss"))
+        .collect();
     let mut cfg = std::fs::File::create(config)?;
     writeln!(cfg, "[settings]\nrefresh_interval = \"1d\"\n")?;
     for (i, u) in urls.iter().enumerate() {
-        writeln!(cfg, "[[feed]]\nurl = \"{u}\"\nname = \"Feed {i}\"\ntags = [\"t{}\"]\n", i % 10)?;
+        writeln!(
+            cfg,
+            "[[feed]]\nurl = \"{u}\"\nname = \"Feed {i}\"\ntags = [\"t{}\"]\n",
+            i % 10
+        )?;
     }
     let mut store = Store::open(&std::path::Path::new(data).join("tidings.db"))?;
     let ids = store.sync_feeds(&urls, Utc::now())?;
@@ -44,7 +50,15 @@ fn main() -> Result<()> {
                 enclosures: vec![],
             })
             .collect();
-        store.ingest(*id, &FeedMeta { title: Some(format!("Feed {f}")), site_link: None }, &items, Utc::now())?;
+        store.ingest(
+            *id,
+            &FeedMeta {
+                title: Some(format!("Feed {f}")),
+                site_link: None,
+            },
+            &items,
+            Utc::now(),
+        )?;
         let read: Vec<_> = store.ids(&tidings::model::Query {
             scope: tidings::model::Scope::Feeds(vec![*id]),
             ..Default::default()

@@ -126,7 +126,6 @@ async fn ui_main(
         (size.width, size.height),
     );
     let mut theme = ctx.config.theme;
-    let mut browser = ctx.config.settings.browser.clone();
     let config_path = ctx.config.path.clone();
     let mut config_stamp = stamp(&config_path);
     let mut watch = tokio::time::interval(CONFIG_POLL);
@@ -134,7 +133,13 @@ async fn ui_main(
     store_watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut data_version: Option<i64> = None;
     watch.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let fetcher = crate::commands::refresh::fetcher(ctx)?;
+    let mut outside = Outside {
+        store: store.clone(),
+        config_path: config_path.clone(),
+        fetcher: crate::commands::refresh::fetcher(ctx)?,
+        poller: cmd_tx.clone(),
+        browser: ctx.config.settings.browser.clone(),
+    };
     let mut pending: JoinSet<Option<Msg>> = JoinSet::new();
     let mut events = EventStream::new();
     let mut dirty = true;
@@ -142,16 +147,7 @@ async fn ui_main(
     let signals = Signals::new();
     let mut signals = signals?;
     for e in effects {
-        run_effect(
-            e,
-            &store,
-            &config_path,
-            &fetcher,
-            &cmd_tx,
-            browser.as_deref(),
-            &mut pending,
-        )
-        .await;
+        outside.run(e, &mut pending).await;
     }
     let outcome: Result<()> = loop {
         if app.quit {
@@ -193,7 +189,7 @@ async fn ui_main(
                     match reload_config(&config_path, &ctx.paths).await {
                         Ok((config, infos, poll)) => {
                             theme = config.theme;
-                            browser = config.settings.browser.clone();
+                            outside.browser = config.settings.browser.clone();
                             let _ = cmd_tx.send(PollerCmd::SetFeeds(poll)).await;
                             Some(Msg::ConfigReloaded { feeds: infos, keymap: Keymap::new(&config.keys), settings: app_settings(&config) })
                         }
@@ -221,16 +217,7 @@ async fn ui_main(
         };
         if let Some(msg) = msg {
             for e in app.update(msg) {
-                run_effect(
-                    e,
-                    &store,
-                    &config_path,
-                    &fetcher,
-                    &cmd_tx,
-                    browser.as_deref(),
-                    &mut pending,
-                )
-                .await;
+                outside.run(e, &mut pending).await;
             }
             dirty = true;
         }
@@ -282,6 +269,30 @@ impl Signals {
 }
 
 /// Carries out one effect; results come back as messages through `pending`.
+/// What effects are carried out with.
+struct Outside {
+    store: StoreHandle,
+    config_path: std::path::PathBuf,
+    fetcher: crate::feed::Fetcher,
+    poller: mpsc::Sender<PollerCmd>,
+    browser: Option<Vec<String>>,
+}
+
+impl Outside {
+    async fn run(&self, effect: Effect, pending: &mut JoinSet<Option<Msg>>) {
+        run_effect(
+            effect,
+            &self.store,
+            &self.config_path,
+            &self.fetcher,
+            &self.poller,
+            self.browser.as_deref(),
+            pending,
+        )
+        .await;
+    }
+}
+
 async fn run_effect(
     effect: Effect,
     store: &StoreHandle,

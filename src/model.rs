@@ -153,6 +153,27 @@ impl FeedState {
         }
     }
 
+    /// One line with everything the health views show: status, last success, HTTP status,
+    /// articles per week, newest article, permanent redirect.
+    pub fn health_line(&self, now: DateTime<Utc>) -> String {
+        let (status, _) = self.health(now);
+        let mut line = format!(
+            "{status} · last ok {} · HTTP {} · {:.1}/week · newest {}",
+            ago(self.last_success, now),
+            self.last_status
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "-".into()),
+            self.recent as f64 / 4.0,
+            self.newest
+                .map(|n| n.format("%Y-%m-%d").to_string())
+                .unwrap_or_else(|| "-".into()),
+        );
+        if let Some(r) = &self.redirect_url {
+            line.push_str(&format!(" · moved permanently to {r}"));
+        }
+        line
+    }
+
     /// No new article for more than [`STALE_AFTER_DAYS`].
     pub fn is_stale(&self, now: DateTime<Utc>) -> bool {
         self.newest

@@ -3,22 +3,8 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use support::{Response, Server, rss};
-
-fn tidings(config: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .arg("--config")
-        .arg(config)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("TIDINGS_CONFIG")
-        .env_remove("TIDINGS_DATA_DIR")
-        .output()
-        .expect("run tidings")
-}
+use support::{Response, Server, rss, tidings};
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()

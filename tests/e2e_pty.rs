@@ -4,23 +4,14 @@
 mod support;
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use support::pty::Tui;
 use support::{Response, Server, rss};
 
 fn list_json(config: &Path, data: &Path) -> Vec<serde_json::Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .arg("--config")
-        .arg(config)
-        .arg("--data-dir")
-        .arg(data)
-        .args(["list", "--json"])
-        .output()
-        .expect("list");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+    let out = support::tidings_ok(config, data, &["list", "--json"]);
+    serde_json::from_str::<serde_json::Value>(&out)
         .expect("json")
         .as_array()
         .expect("array")

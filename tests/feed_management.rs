@@ -4,21 +4,12 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use support::{Response, Server, rss};
 use tidings::config::Config;
 
-fn run(config: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .arg("--config")
-        .arg(config)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("run")
-}
+use support::tidings as run;
 
 fn ok(out: Output) -> String {
     assert!(

@@ -3,8 +3,6 @@
 
 mod support;
 
-use std::process::Command;
-
 use support::{Response, Server};
 
 const ARTICLE_PAGE: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>The quiet reader</title></head>
@@ -45,18 +43,7 @@ fn show_full_extracts_the_article_without_consent_newsletter_or_footer() {
     )
     .expect("w");
     let data = dir.path().join("data");
-    let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_tidings"))
-            .arg("--config")
-            .arg(&config)
-            .arg("--data-dir")
-            .arg(&data)
-            .args(args)
-            .output()
-            .expect("run");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).expect("utf8")
-    };
+    let run = |args: &[&str]| support::tidings_ok(&config, &data, args);
     run(&["refresh"]);
     let teaser = run(&["show", "1"]);
     assert!(teaser.contains("Only a teaser."), "{teaser}");
@@ -109,16 +96,7 @@ fn full_text_failure_falls_back_to_the_summary_with_a_note() {
     )
     .expect("w");
     let data = dir.path().join("data");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_tidings"))
-            .arg("--config")
-            .arg(&config)
-            .arg("--data-dir")
-            .arg(&data)
-            .args(args)
-            .output()
-            .expect("run")
-    };
+    let run = |args: &[&str]| support::tidings(&config, &data, args);
     assert!(run(&["refresh"]).status.success());
     let out = run(&["show", "1"]);
     let text = String::from_utf8_lossy(&out.stdout);

@@ -126,14 +126,7 @@ fn hostile_content_never_reaches_stdout_of_the_cli() {
     let server = hostile_server();
     let (_d, config, data) = setup(&server);
     let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_tidings"))
-            .arg("--config")
-            .arg(&config)
-            .arg("--data-dir")
-            .arg(&data)
-            .args(args)
-            .output()
-            .expect("run");
+        let out = support::tidings(&config, &data, args);
         assert!(
             out.status.success(),
             "{args:?}: {}",
@@ -286,12 +279,7 @@ fn hostile_servers_fail_alone_within_time_and_memory_bounds() {
     text.push_str(&format!("\n[[feed]]\nurl = \"{tls}\"\nname = \"tls\"\n"));
     std::fs::write(&config, text).expect("config");
     let data = dir.path().join("data");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tidings"));
-    cmd.arg("--config")
-        .arg(&config)
-        .arg("--data-dir")
-        .arg(&data)
-        .arg("refresh");
+    let cmd = support::tidings_cmd(&config, &data, &["refresh"]);
     let (out, peak_kib, elapsed) = run_measured(cmd, Duration::from_secs(30));
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(
@@ -327,14 +315,7 @@ fn hostile_servers_fail_alone_within_time_and_memory_bounds() {
         "{stdout}"
     );
     // Entities: either refused or left unexpanded; never a billion laughs or a file's contents.
-    let list = Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .arg("--config")
-        .arg(&config)
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["list", "--json"])
-        .output()
-        .expect("list");
+    let list = support::tidings(&config, &data, &["list", "--json"]);
     let listed = String::from_utf8_lossy(&list.stdout);
     assert!(!listed.contains("lollollol"), "entity expansion happened");
     assert!(!listed.contains("root:"), "external entity was resolved");
@@ -361,14 +342,7 @@ fn hostile_servers_fail_alone_within_time_and_memory_bounds() {
         .find(|a| a["feed"] == "nested")
         .expect("n")["id"]
         .to_string();
-    let shown = Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .arg("--config")
-        .arg(&config)
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["show", &nested_id])
-        .output()
-        .expect("show");
+    let shown = support::tidings(&config, &data, &["show", &nested_id]);
     assert!(
         shown.status.success(),
         "{}",

@@ -9,16 +9,7 @@ use std::process::{Command, Output};
 
 use support::{Response, Server, rss};
 
-fn run(config: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tidings"))
-        .arg("--config")
-        .arg(config)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("run")
-}
+use support::tidings as run;
 
 fn text(o: &Output) -> String {
     format!(

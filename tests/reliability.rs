@@ -3,25 +3,13 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use support::pty::Tui;
 use support::{Response, Server, rss};
 
-fn cmd(config: &Path, data: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_tidings"));
-    c.arg("--config")
-        .arg(config)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args);
-    c
-}
-
-fn run(config: &Path, data: &Path, args: &[&str]) -> Output {
-    cmd(config, data, args).output().expect("run")
-}
+use support::{tidings as run, tidings_cmd as cmd};
 
 fn json(config: &Path, data: &Path, args: &[&str]) -> Vec<serde_json::Value> {
     let out = run(config, data, args);

@@ -378,12 +378,9 @@ fn help_overlay_opens_and_any_key_closes() {
     assert_eq!(app.mode, Mode::Normal);
 }
 
-#[test]
-fn teaser_fetches_full_text_and_f_toggles() {
-    let mut app = app_with(vec![row(10, 1, false)]);
-    app.update(key('l'));
-    app.update(special(Key::Enter));
-    let body = ArticleBody {
+/// Article 10 whose feed ships only a one-line summary.
+fn teaser_body() -> ArticleBody {
+    ArticleBody {
         summary: row(10, 1, true),
         feed_url: "https://example.org/feed".into(),
         feed_title: None,
@@ -392,7 +389,15 @@ fn teaser_fetches_full_text_and_f_toggles() {
         content_html: None,
         full_html: None,
         enclosures: vec![],
-    };
+    }
+}
+
+#[test]
+fn teaser_fetches_full_text_and_f_toggles() {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    app.update(key('l'));
+    app.update(special(Key::Enter));
+    let body = teaser_body();
     let fx = app.update(Msg::Store(StoreReply::Body {
         id: ArticleId(10),
         body: Some(Box::new(body)),
@@ -434,16 +439,7 @@ fn full_text_failure_shows_a_note_and_the_summary() {
     let mut app = app_with(vec![row(10, 1, false)]);
     app.update(key('l'));
     app.update(special(Key::Enter));
-    let body = ArticleBody {
-        summary: row(10, 1, true),
-        feed_url: "https://example.org/feed".into(),
-        feed_title: None,
-        updated: None,
-        summary_html: Some("<p>Just a teaser.</p>".into()),
-        content_html: None,
-        full_html: None,
-        enclosures: vec![],
-    };
+    let body = teaser_body();
     app.update(Msg::Store(StoreReply::Body {
         id: ArticleId(10),
         body: Some(Box::new(body)),

@@ -194,7 +194,6 @@ fn feeds(ctx: &Context, json: bool) -> Result<i32> {
     } else {
         let now = Utc::now();
         for f in &states {
-            let (status, _) = f.health(now);
             out.push_str(&format!(
                 "{:>5}/{:<5} {}{}  <{}>\n",
                 f.unread,
@@ -204,18 +203,9 @@ fn feeds(ctx: &Context, json: bool) -> Result<i32> {
                 f.url
             ));
             out.push_str(&format!(
-                "            {} · last ok {} · HTTP {} · {:.1}/week · newest {}\n",
-                crate::text::sanitize_line(&status),
-                crate::model::ago(f.last_success, now),
-                f.last_status.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
-                f.recent as f64 / 4.0,
-                f.newest
-                    .map(|n| n.format("%Y-%m-%d").to_string())
-                    .unwrap_or_else(|| "-".into()),
+                "            {}\n",
+                crate::text::sanitize_line(&f.health_line(now))
             ));
-            if let Some(r) = &f.redirect_url {
-                out.push_str(&format!("            moved permanently to <{r}>\n"));
-            }
         }
     }
     write_stdout(out.as_bytes())?;

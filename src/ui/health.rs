@@ -36,7 +36,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
             .find(|x| x.id == f.id)
             .map(|x| x.name.clone())
             .unwrap_or_else(|| f.url.clone());
-        let (st, failing) = f.health(now);
+        let (_, failing) = f.health(now);
         let mut style = Style::default();
         if i == selected {
             style = style.add_modifier(Modifier::REVERSED);
@@ -54,18 +54,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
             ),
             Span::styled(stale.to_string(), style.fg(theme.error)),
         ]));
-        let mut detail = format!(
-            "  {st} · last ok {} · HTTP {} · {:.1}/week · newest {}",
-            crate::model::ago(f.last_success, now),
-            f.last_status.map(|s| s.to_string()).unwrap_or_else(|| "-".into()),
-            f.recent as f64 / 4.0,
-            f.newest
-                .map(|n| n.format("%Y-%m-%d").to_string())
-                .unwrap_or_else(|| "-".into()),
-        );
-        if let Some(r) = &f.redirect_url {
-            detail.push_str(&format!(" · moved to {}", sanitize_line(r)));
-        }
+        let detail = format!("  {}", sanitize_line(&f.health_line(now)));
         lines.push(Line::from(Span::styled(
             wrap::truncate(&detail, width),
             Style::default().fg(theme.read),

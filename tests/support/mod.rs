@@ -297,3 +297,32 @@ pub fn rss(title: &str, prefix: &str, n: usize) -> String {
     s.push_str("</channel></rss>");
     s
 }
+
+/// The tidings binary with a config and data dir, environment overrides removed.
+pub fn tidings_cmd(config: &std::path::Path, data: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_tidings"));
+    c.arg("--config")
+        .arg(config)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("TIDINGS_CONFIG")
+        .env_remove("TIDINGS_DATA_DIR");
+    c
+}
+
+/// Runs tidings to completion.
+pub fn tidings(config: &std::path::Path, data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    tidings_cmd(config, data, args).output().expect("run tidings")
+}
+
+/// Runs tidings, asserts success, returns stdout.
+pub fn tidings_ok(config: &std::path::Path, data: &std::path::Path, args: &[&str]) -> String {
+    let out = tidings(config, data, args);
+    assert!(
+        out.status.success(),
+        "tidings {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf8 stdout")
+}
