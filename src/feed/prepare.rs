@@ -86,16 +86,29 @@ pub fn repair_xml(text: &str) -> String {
         s = s.chars().filter(|c| !is_xml_forbidden(*c)).collect();
     }
     s = add_rss_version(&s);
-    if s.contains("http://purl.org/atom/ns#") {
+    // Namespaces are declared on the root element: looking at the head is enough, and saves
+    // two scans of multi-megabyte feeds.
+    let head = &s[..floor_char_boundary(&s, 4096)];
+    if head.contains("http://purl.org/atom/ns#") {
         s = atom03_to_10(&s);
     }
-    if s.contains("http://my.netscape.com/rdf/simple/0.9/") {
+    let head = &s[..floor_char_boundary(&s, 4096)];
+    if head.contains("http://my.netscape.com/rdf/simple/0.9/") {
         s = s.replace(
             "http://my.netscape.com/rdf/simple/0.9/",
             "http://purl.org/rss/1.0/",
         );
     }
     s
+}
+
+/// The largest char boundary at or below `at`.
+fn floor_char_boundary(s: &str, at: usize) -> usize {
+    let mut i = at.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// A byte scan for [`is_xml_forbidden`] characters (ASCII controls, U+FFFE, U+FFFF).
