@@ -26,8 +26,9 @@ pub fn suspend(terminal: &mut DefaultTerminal) -> std::io::Result<()> {
         .arg("-TSTP")
         .arg(std::process::id().to_string())
         .status();
+    // A fresh terminal has an empty previous frame, so the next draw repaints everything.
     *terminal = enter()?;
-    terminal.clear()
+    Ok(())
 }
 
 /// A key press as a chord; releases and repeats-as-release are ignored.

@@ -132,3 +132,77 @@ fn editing_the_config_while_running_applies_or_rejects_it() {
     tui.send("Q");
     assert!(tui.wait_exit(Duration::from_secs(10)).success());
 }
+
+#[test]
+fn resize_redraws_and_signals_restore_the_terminal() {
+    let server = Server::start(|_| Response::ok(rss("Sig", "s", 2)));
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[[feed]]\nurl = \"{}\"\nname = \"Sig\"\n", server.url("/f")),
+    )
+    .expect("w");
+    let data = dir.path().join("data");
+    for signal in ["TERM", "HUP"] {
+        let mut tui = Tui::start(&config, &data, 100, 30);
+        tui.wait_text("All unread (");
+        tui.resize(60, 16);
+        tui.wait_for("a 60-column layout", Duration::from_secs(10), |s| {
+            s.lines()
+                .next()
+                .is_some_and(|l| l.trim_end().chars().count() == 60 && l.ends_with('┐'))
+        });
+        tui.signal(signal);
+        let status = tui.wait_exit(Duration::from_secs(10));
+        assert!(status.success(), "SIG{signal}: {status:?}");
+        let raw = String::from_utf8_lossy(&tui.raw()).to_string();
+        let entered = raw.find("\u{1b}[?1049h").expect("entered the alternate screen");
+        let left = raw.rfind("\u{1b}[?1049l").expect("left the alternate screen");
+        assert!(left > entered, "SIG{signal}: terminal restored after use");
+    }
+}
+
+#[test]
+fn ctrl_z_suspends_and_fg_resumes_from_a_shell() {
+    let server = Server::start(|_| Response::ok(rss("Sus", "s", 2)));
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[[feed]]\nurl = \"{}\"\nname = \"Sus\"\n", server.url("/f")),
+    )
+    .expect("w");
+    let data = dir.path().join("data");
+    let mut sh = Tui::shell(100, 30);
+    sh.wait_text("$ ");
+    sh.send(&format!(
+        "{} --config {} --data-dir {}\r",
+        env!("CARGO_BIN_EXE_tidings"),
+        config.display(),
+        data.display()
+    ));
+    sh.wait_text("All unread (2)");
+    sh.send("\u{1a}");
+    let screen = sh.wait_text("Stopped");
+    assert!(
+        !screen.contains("All unread"),
+        "the shell's screen is back: {screen}"
+    );
+    sh.send("fg\r");
+    sh.wait_for("the UI redrawn", Duration::from_secs(10), |s| {
+        s.contains("All unread (2)") && !s.contains("Stopped")
+    });
+    sh.send("?");
+    sh.wait_text("Keys");
+    sh.send("x");
+    sh.send("Q");
+    // Back at the shell's prompt, the job finished.
+    sh.wait_for("the prompt after quitting", Duration::from_secs(10), |s| {
+        !s.contains("All unread") && s.contains("$ fg") && s.trim_end().ends_with('$')
+    });
+    sh.send("echo \"jobs=$(jobs | wc -l)\"\r");
+    sh.wait_text("jobs=0");
+    sh.send("exit\r");
+    assert!(sh.wait_exit(Duration::from_secs(10)).success());
+}

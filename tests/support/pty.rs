@@ -52,6 +52,23 @@ pub struct Tui {
 
 impl Tui {
     pub fn start(config: &Path, data: &Path, cols: u16, rows: u16) -> Tui {
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tidings"));
+        cmd.arg("--config");
+        cmd.arg(config);
+        cmd.arg("--data-dir");
+        cmd.arg(data);
+        Tui::spawn(cmd, cols, rows)
+    }
+
+    /// An interactive shell (with job control) in the terminal, for typing commands into.
+    pub fn shell(cols: u16, rows: u16) -> Tui {
+        let mut cmd = CommandBuilder::new("bash");
+        cmd.args(["--norc", "--noprofile", "-i"]);
+        cmd.env("PS1", "$ ");
+        Tui::spawn(cmd, cols, rows)
+    }
+
+    pub fn spawn(mut cmd: CommandBuilder, cols: u16, rows: u16) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -60,11 +77,6 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("openpty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_tidings"));
-        cmd.arg("--config");
-        cmd.arg(config);
-        cmd.arg("--data-dir");
-        cmd.arg(data);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("TIDINGS_CONFIG");
         cmd.env_remove("TIDINGS_DATA_DIR");
@@ -155,6 +167,33 @@ impl Tui {
             }
             std::thread::sleep(Duration::from_millis(30));
         }
+    }
+
+    /// Resizes the terminal (the program gets SIGWINCH).
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.screen
+            .lock()
+            .expect("lock")
+            .screen_mut()
+            .set_size(rows, cols);
+        self._master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+    }
+
+    /// Sends a signal by name (TERM, HUP, ...) with kill(1).
+    pub fn signal(&self, name: &str) {
+        let ok = std::process::Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.pid().to_string())
+            .status()
+            .expect("kill");
+        assert!(ok.success());
     }
 
     /// SIGKILL, as a crash or power loss would end it.
