@@ -102,6 +102,14 @@ async fn ui_main(
     ids: Vec<crate::model::FeedId>,
     store: StoreHandle,
 ) -> Result<i32> {
+    // Retention runs once per session, queued behind nothing the user waits for.
+    let retention = ctx.config.settings.retention;
+    let pruner = store.clone();
+    tokio::spawn(async move {
+        let _ = pruner
+            .write(move |s| s.prune(retention, chrono::Utc::now()))
+            .await;
+    });
     let refresher = Refresher::new(
         crate::commands::refresh::fetcher(ctx)?,
         store.clone(),

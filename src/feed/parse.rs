@@ -46,7 +46,11 @@ pub fn parse(bytes: &[u8], content_type: Option<&str>, url: &Url) -> Result<Pars
         })?
     } else {
         let repaired = prepare::repair_xml(&text);
-        match parse_with(&repaired, url) {
+        let retried = |e| match prepare::escape_bare_ampersands(&repaired) {
+            Some(fixed) => parse_with(&fixed, url).map_err(|_| e),
+            None => Err(e),
+        };
+        match parse_with(&repaired, url).or_else(retried) {
             Ok(f) => f,
             Err(e) => {
                 let head = repaired

@@ -176,6 +176,35 @@ fn atom03_to_10(s: &str) -> String {
         .replace("</modified>", "</updated>")
 }
 
+/// Escapes `&` that does not start an entity or character reference (a common publisher bug
+/// that makes the whole document ill-formed). Used as a retry after a failed parse.
+pub fn escape_bare_ampersands(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut last = 0;
+    let mut changed = false;
+    for (i, _) in s.match_indices('&') {
+        let rest = &bytes[i + 1..];
+        let entity_len = rest.iter().take(12).position(|&b| b == b';');
+        let is_ref = entity_len.is_some_and(|n| {
+            let name = &rest[..n];
+            n > 0
+                && (name.iter().all(u8::is_ascii_alphanumeric)
+                    || (name[0] == b'#'
+                        && name.len() > 1
+                        && name[1..].iter().all(|b| b.is_ascii_hexdigit() || *b == b'x')))
+        });
+        if !is_ref {
+            out.push_str(&s[last..i]);
+            out.push_str("&amp;");
+            last = i + 1;
+            changed = true;
+        }
+    }
+    out.push_str(&s[last..]);
+    changed.then_some(out)
+}
+
 /// JSON Feed repairs: `tags` given as a string instead of an array.
 pub fn repair_json(text: &str) -> Option<String> {
     let mut v: serde_json::Value = serde_json::from_str(text).ok()?;
@@ -221,6 +250,17 @@ mod tests {
         );
         assert!(out.contains("<rss version=\"2.0\">"), "{out}");
         assert!(out.contains("<title>ab</title>"));
+    }
+
+    #[test]
+    fn bare_ampersands_are_escaped_and_references_kept() {
+        let fixed = escape_bare_ampersands("<link>a?x=1&y=2</link><t>&amp; &#38; &#x26; &copy;</t>")
+            .expect("changed");
+        assert_eq!(
+            fixed,
+            "<link>a?x=1&amp;y=2</link><t>&amp; &#38; &#x26; &copy;</t>"
+        );
+        assert_eq!(escape_bare_ampersands("&amp;"), None);
     }
 
     #[test]
