@@ -166,11 +166,13 @@ impl Refresher {
             last_modified: state.last_modified.clone(),
         };
         let host = self.host_permit_source(&target);
-        let outcome = {
-            let _host = host.acquire_owned().await;
-            let _slot = self.global.clone().acquire_owned().await;
-            self.fetcher.fetch(&target, &validators).await
-        };
+        // The host permit covers only the request (politeness); the global slot is held until
+        // the feed is parsed and stored, so fetching can never run ahead of the single writer
+        // and pile bodies up in memory.
+        let host_permit = host.acquire_owned().await;
+        let _slot = self.global.clone().acquire_owned().await;
+        let outcome = self.fetcher.fetch(&target, &validators).await;
+        drop(host_permit);
         match outcome {
             Ok(FetchOutcome::NotModified { permanent_redirect }) => {
                 let rec = FetchRecord {
