@@ -2,8 +2,12 @@
 //! and synchronous and returns [`Effect`]s for the event loop to carry out. Tested without a
 //! terminal.
 
+mod article;
 pub mod keymap;
+mod marking;
+mod modes;
 pub mod msg;
+mod replies;
 
 use std::collections::HashMap;
 
@@ -352,7 +356,7 @@ impl App {
         }
     }
 
-    fn quit(&mut self) -> Vec<Effect> {
+    pub(super) fn quit(&mut self) -> Vec<Effect> {
         self.quit = true;
         vec![Effect::Quit]
     }
@@ -374,108 +378,6 @@ impl App {
             }
             Focus::Feeds => self.quit(),
         }
-    }
-
-    fn on_search_key(&mut self, k: KeyChord, mut input: String, previous: Option<String>) -> Vec<Effect> {
-        match k.key {
-            Key::Esc => {
-                self.mode = Mode::Normal;
-                self.set_search(previous)
-            }
-            Key::Enter => {
-                self.mode = Mode::Normal;
-                self.focus = Focus::Headlines;
-                Vec::new()
-            }
-            Key::Backspace => {
-                input.pop();
-                self.mode = Mode::Search {
-                    input: input.clone(),
-                    previous,
-                };
-                self.set_search(Some(input))
-            }
-            Key::Char(c) if !k.ctrl && !k.alt => {
-                input.push(c);
-                self.mode = Mode::Search {
-                    input: input.clone(),
-                    previous,
-                };
-                self.set_search(Some(input))
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    fn on_health_key(&mut self, k: KeyChord, selected: usize) -> Vec<Effect> {
-        let n = self.health.len();
-        let action = self.keymap.action(k);
-        let selected = match (k.key, action) {
-            (Key::Char('p'), _) => {
-                let Some(f) = self.health.get(selected) else {
-                    return Vec::new();
-                };
-                return match &f.redirect_url {
-                    Some(to) => vec![Effect::ApplyRedirect {
-                        from: f.url.clone(),
-                        to: to.clone(),
-                    }],
-                    None => {
-                        self.status.error = Some("this feed has no permanent redirect to apply".into());
-                        Vec::new()
-                    }
-                };
-            }
-            (_, Some(Action::Down)) => (selected + 1).min(n.saturating_sub(1)),
-            (_, Some(Action::Up)) => selected.saturating_sub(1),
-            (_, Some(Action::Top)) => 0,
-            (_, Some(Action::Bottom)) => n.saturating_sub(1),
-            (_, Some(Action::RefreshFeed | Action::ToggleRead)) => {
-                return self
-                    .health
-                    .get(selected)
-                    .map(|f| vec![Effect::Refresh(Some(f.id))])
-                    .unwrap_or_default();
-            }
-            (_, Some(Action::RefreshAll)) => return vec![Effect::Refresh(None)],
-            (_, Some(Action::Back | Action::Health | Action::Quit)) | (Key::Esc, _) => {
-                self.mode = Mode::Normal;
-                return Vec::new();
-            }
-            _ => selected,
-        };
-        self.mode = Mode::Health { selected };
-        Vec::new()
-    }
-
-    fn on_add_key(&mut self, k: KeyChord, mut input: String) -> Vec<Effect> {
-        match k.key {
-            Key::Esc => self.mode = Mode::Normal,
-            Key::Enter => {
-                self.mode = Mode::Normal;
-                let url = input.trim().to_string();
-                if !url.is_empty() {
-                    self.status.message = Some(format!("looking for a feed at {url}…"));
-                    return vec![Effect::AddFeed(url)];
-                }
-            }
-            Key::Backspace => {
-                input.pop();
-                self.mode = Mode::AddFeed { input };
-            }
-            Key::Char(c) if !k.ctrl && !k.alt => {
-                input.push(c);
-                self.mode = Mode::AddFeed { input };
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    fn set_search(&mut self, text: Option<String>) -> Vec<Effect> {
-        let text = text.filter(|t| !t.trim().is_empty());
-        self.headlines.query.search = text;
-        self.reload(Around::Offset(0), true)
     }
 
     fn feeds_action(&mut self, a: Action) -> Vec<Effect> {
@@ -544,38 +446,6 @@ impl App {
         }
     }
 
-    fn article_action(&mut self, a: Action) -> Vec<Effect> {
-        let page = article_height(self.size.1);
-        let Some(view) = self.article.as_mut() else {
-            self.focus = Focus::Headlines;
-            return Vec::new();
-        };
-        let lines = view.rendered.as_ref().map_or(0, |r| r.lines.len());
-        let max = lines.saturating_sub(page);
-        match a {
-            Action::Down => view.scroll = (view.scroll + 1).min(max),
-            Action::Up => view.scroll = view.scroll.saturating_sub(1),
-            Action::PageDown => view.scroll = (view.scroll + page.saturating_sub(2)).min(max),
-            Action::PageUp => view.scroll = view.scroll.saturating_sub(page.saturating_sub(2)),
-            Action::Top => view.scroll = 0,
-            Action::Bottom => view.scroll = max,
-            Action::LinkList => {
-                if let Some(start) = view.rendered.as_ref().and_then(|r| r.links_start) {
-                    view.scroll = start.min(max);
-                }
-            }
-            Action::FocusLeft | Action::NextPane => self.focus = Focus::Headlines,
-            Action::FullText => return self.toggle_full_text(),
-            Action::OpenInBrowser => return self.open_in_browser(),
-            Action::ToggleRead => return self.toggle(Field::Read),
-            Action::ToggleStar => return self.toggle(Field::Starred),
-            Action::NextUnread | Action::MarkReadAndNext => return self.next_unread_article(true),
-            Action::PrevUnread => return self.next_unread_article(false),
-            _ => {}
-        }
-        Vec::new()
-    }
-
     // ----- views ------------------------------------------------------------------------
 
     /// The source of the selected feed-list entry.
@@ -583,7 +453,7 @@ impl App {
         self.entries.get(self.feed_selected).map(|e| e.source.clone())
     }
 
-    fn query_for(&self, source: &Source) -> Query {
+    pub(super) fn query_for(&self, source: &Source) -> Query {
         let (scope, unread_only, starred_only) = match source {
             Source::AllUnread => (Scope::All, true, false),
             Source::Starred => (Scope::All, false, true),
@@ -609,7 +479,7 @@ impl App {
     }
 
     /// Points the headline pane at the selected entry's view, from the top.
-    fn change_view(&mut self) -> Vec<Effect> {
+    pub(super) fn change_view(&mut self) -> Vec<Effect> {
         let source = self.current_source().unwrap_or(Source::AllUnread);
         self.headlines.query = self.query_for(&source);
         self.reload(Around::Offset(0), true)
@@ -617,7 +487,7 @@ impl App {
 
     /// Requests a window of the current query. A `fresh` view drops the old rows and bumps the
     /// generation so late replies for the old view are ignored.
-    fn reload(&mut self, around: Around, fresh: bool) -> Vec<Effect> {
+    pub(super) fn reload(&mut self, around: Around, fresh: bool) -> Vec<Effect> {
         let h = &mut self.headlines;
         if fresh {
             h.generation += 1;
@@ -637,7 +507,7 @@ impl App {
         }]
     }
 
-    fn select(&mut self, index: usize) -> Vec<Effect> {
+    pub(super) fn select(&mut self, index: usize) -> Vec<Effect> {
         let h = &mut self.headlines;
         if h.total == 0 {
             return Vec::new();
@@ -654,7 +524,7 @@ impl App {
         Vec::new()
     }
 
-    fn keep_visible(&mut self) {
+    pub(super) fn keep_visible(&mut self) {
         let rows = list_height(self.size.1);
         let h = &mut self.headlines;
         if h.selected < h.scroll {
@@ -664,7 +534,7 @@ impl App {
         }
     }
 
-    fn open_selected(&mut self) -> Vec<Effect> {
+    pub(super) fn open_selected(&mut self) -> Vec<Effect> {
         let Some(row) = self.headlines.selected_row().cloned() else {
             return Vec::new();
         };
@@ -686,137 +556,11 @@ impl App {
         fx
     }
 
-    fn open_in_browser(&mut self) -> Vec<Effect> {
-        let link = match (&self.focus, &self.article) {
-            (Focus::Article, Some(v)) => v.body.as_ref().and_then(|b| b.summary.link.clone()),
-            _ => self.headlines.selected_row().and_then(|r| r.link.clone()),
-        };
-        match link {
-            Some(l) => vec![Effect::OpenUrl(l)],
-            None => {
-                self.status.error = Some("this article has no link".into());
-                Vec::new()
-            }
-        }
-    }
-
-    fn open_link(&mut self, n: usize) -> Vec<Effect> {
-        let link = self
-            .article
-            .as_ref()
-            .and_then(|v| v.rendered.as_ref())
-            .and_then(|r| r.links.get(n - 1).cloned());
-        match link {
-            Some(l) => vec![Effect::OpenUrl(l)],
-            None => {
-                self.status.error = Some(format!("there is no link [{n}]"));
-                Vec::new()
-            }
-        }
-    }
-
-    // ----- marking ----------------------------------------------------------------------
-
-    fn toggle(&mut self, field: Field) -> Vec<Effect> {
-        let Some(row) = self.headlines.selected_row() else {
-            return Vec::new();
-        };
-        let value = match field {
-            Field::Read => !row.read,
-            Field::Starred => !row.starred,
-        };
-        self.set_selected(field, value)
-    }
-
-    fn set_selected(&mut self, field: Field, value: bool) -> Vec<Effect> {
-        let Some(row) = self.headlines.selected_row() else {
-            return Vec::new();
-        };
-        let current = match field {
-            Field::Read => row.read,
-            Field::Starred => row.starred,
-        };
-        if current == value {
-            return Vec::new();
-        }
-        let change = Change {
-            ids: vec![row.id],
-            field,
-            value,
-        };
-        self.apply_locally(&change);
-        self.undo.push(Change {
-            value: !value,
-            ..change.clone()
-        });
-        vec![Effect::Write(change)]
-    }
-
-    /// Shows a change at once (counts included); the store catches up.
-    fn apply_locally(&mut self, change: &Change) {
-        let mut unread_delta: HashMap<FeedId, i64> = HashMap::new();
-        let mut starred_delta = 0i64;
-        for row in self
-            .headlines
-            .rows
-            .iter_mut()
-            .filter(|r| change.ids.contains(&r.id))
-        {
-            match change.field {
-                Field::Read if row.read != change.value => {
-                    row.read = change.value;
-                    *unread_delta.entry(row.feed_id).or_default() += if change.value { -1 } else { 1 };
-                }
-                Field::Starred if row.starred != change.value => {
-                    row.starred = change.value;
-                    starred_delta += if change.value { 1 } else { -1 };
-                }
-                _ => {}
-            }
-        }
-        for (feed, d) in unread_delta {
-            let c = self.unread.entry(feed).or_default();
-            *c = c.saturating_add_signed(d);
-        }
-        self.starred = self.starred.saturating_add_signed(starred_delta);
-        self.rebuild_entries();
-    }
-
-    fn mark_all_read(&mut self) -> Vec<Effect> {
-        let query = match self.focus {
-            Focus::Feeds => match self.current_source() {
-                Some(s) => self.query_for(&s),
-                None => return Vec::new(),
-            },
-            _ => self.headlines.query.clone(),
-        };
-        for row in &mut self.headlines.rows {
-            row.read = true;
-        }
-        vec![Effect::MarkAllRead(query)]
-    }
-
-    fn undo(&mut self) -> Vec<Effect> {
-        let Some(change) = self.undo.pop() else {
-            self.status.message = Some("nothing to undo".into());
-            return Vec::new();
-        };
-        self.apply_locally(&change);
-        self.status.message = Some(format!(
-            "undone ({} article{})",
-            change.ids.len(),
-            if change.ids.len() == 1 { "" } else { "s" }
-        ));
-        let mut fx = vec![Effect::Write(change)];
-        fx.push(Effect::LoadCounts);
-        fx
-    }
-
     // ----- unread navigation --------------------------------------------------------------
 
     /// Next (or previous) unread headline in the loaded window; past its end, the next feed
     /// with unread articles.
-    fn next_unread(&mut self, forward: bool) -> Vec<Effect> {
+    pub(super) fn next_unread(&mut self, forward: bool) -> Vec<Effect> {
         let h = &self.headlines;
         let found = if forward {
             (h.selected + 1..h.offset + h.rows.len()).find(|&i| h.row(i).is_some_and(|r| !r.read))
@@ -859,277 +603,6 @@ impl App {
                 Vec::new()
             }
         }
-    }
-
-    fn next_unread_article(&mut self, forward: bool) -> Vec<Effect> {
-        let before = self.headlines.selected;
-        let fx = self.next_unread(forward);
-        let moved = self.headlines.selected != before || self.headlines.pending == Pending::FirstUnread;
-        if !moved {
-            return fx;
-        }
-        let mut fx = fx;
-        if self.headlines.pending == Pending::FirstUnread {
-            self.article = None;
-            self.focus = Focus::Headlines;
-            return fx;
-        }
-        fx.extend(self.open_selected());
-        fx
-    }
-
-    // ----- replies and events -------------------------------------------------------------
-
-    fn on_store(&mut self, reply: StoreReply) -> Vec<Effect> {
-        match reply {
-            StoreReply::Window {
-                generation,
-                offset,
-                rows,
-                total,
-                kept_at,
-            } => {
-                let h = &mut self.headlines;
-                if generation != h.generation {
-                    return Vec::new();
-                }
-                h.loading = false;
-                h.offset = offset;
-                h.rows = rows;
-                h.total = total;
-                if let Some(at) = kept_at {
-                    h.selected = at;
-                }
-                if h.pending == Pending::FirstUnread {
-                    h.pending = Pending::Nothing;
-                    if let Some(i) = h.rows.iter().position(|r| !r.read) {
-                        h.selected = h.offset + i;
-                    }
-                }
-                h.selected = h.selected.min(total.saturating_sub(1));
-                self.keep_visible();
-                let h = &self.headlines;
-                let loaded = h.total == 0 || (h.selected >= h.offset && h.selected < h.offset + h.rows.len());
-                if !loaded {
-                    let off = h.selected.saturating_sub(WINDOW / 2);
-                    return self.reload(Around::Offset(off), false);
-                }
-                Vec::new()
-            }
-            StoreReply::Body { id, body } => {
-                let Some(b) = body else {
-                    if self.article.as_ref().is_some_and(|v| v.id == id) {
-                        self.status.error = Some("that article no longer exists".into());
-                        self.article = None;
-                        self.focus = Focus::Headlines;
-                    }
-                    return Vec::new();
-                };
-                let feed = self.feeds.iter().find(|f| f.id == b.summary.feed_id);
-                let wants_full = feed.is_some_and(|f| f.full_text)
-                    || (b.full_html.is_none()
-                        && crate::fulltext::is_teaser(
-                            b.content_html.as_deref().or(b.summary_html.as_deref()),
-                        ));
-                let link = b.summary.link.clone();
-                let Some(view) = self.article.as_mut().filter(|v| v.id == id) else {
-                    return Vec::new();
-                };
-                let mut fx = Vec::new();
-                view.use_full = wants_full && b.full_html.is_some();
-                if wants_full && b.full_html.is_none() && link.is_some() {
-                    view.note = Some("fetching the full article…".into());
-                    fx.push(Effect::FetchFullText {
-                        id,
-                        link: link.unwrap_or_default(),
-                    });
-                }
-                view.body = Some(b);
-                self.rerender_article();
-                fx
-            }
-            StoreReply::FullText { id, result } => {
-                let Some(view) = self.article.as_mut().filter(|v| v.id == id) else {
-                    return Vec::new();
-                };
-                match result {
-                    Ok(html) => {
-                        if let Some(b) = view.body.as_mut() {
-                            b.full_html = Some(html);
-                        }
-                        view.use_full = true;
-                        view.note = None;
-                    }
-                    Err(e) => {
-                        view.use_full = false;
-                        view.note = Some(format!("full text unavailable: {e}"));
-                    }
-                }
-                self.rerender_article();
-                Vec::new()
-            }
-            StoreReply::Counts {
-                unread,
-                starred,
-                errors,
-                titles,
-            } => {
-                for (id, title) in titles {
-                    if let Some(f) = self.feeds.iter_mut().find(|f| f.id == id && !f.named) {
-                        f.name = crate::text::sanitize_line(&title);
-                    }
-                }
-                self.unread = unread.into_iter().collect();
-                self.starred = starred;
-                self.errors = errors.into_iter().collect();
-                self.rebuild_entries();
-                Vec::new()
-            }
-            StoreReply::Health(rows) => {
-                self.health = rows;
-                if let Mode::Health { selected } = &mut self.mode {
-                    *selected = (*selected).min(self.health.len().saturating_sub(1));
-                }
-                Vec::new()
-            }
-            StoreReply::MarkedAll { ids } => {
-                if !ids.is_empty() {
-                    self.status.message = Some(format!("marked {} read (u undoes)", ids.len()));
-                    self.undo.push(Change {
-                        ids,
-                        field: Field::Read,
-                        value: false,
-                    });
-                }
-                vec![Effect::LoadCounts]
-            }
-            StoreReply::WriteFailed { error, change } => {
-                let revert = Change {
-                    value: !change.value,
-                    ..change.clone()
-                };
-                self.apply_locally(&revert);
-                if let Some(pos) = self
-                    .undo
-                    .iter()
-                    .rposition(|c| c.ids == change.ids && c.field == change.field)
-                {
-                    self.undo.remove(pos);
-                }
-                self.status.error = Some(format!("could not save: {error}"));
-                vec![Effect::LoadCounts]
-            }
-        }
-    }
-
-    fn on_poll(&mut self, ev: PollEvent) -> Vec<Effect> {
-        match ev {
-            PollEvent::Progress { done, total } => {
-                self.status.progress = (done < total).then_some((done, total));
-                Vec::new()
-            }
-            PollEvent::FeedUpdated { feed_id, new, unread } => {
-                self.unread.insert(feed_id, unread);
-                self.errors.remove(&feed_id);
-                self.rebuild_entries();
-                if new > 0 && self.view_includes(feed_id) {
-                    return self.reload_keeping_selection();
-                }
-                Vec::new()
-            }
-            PollEvent::FeedNotModified { feed_id } => {
-                if self.errors.remove(&feed_id).is_some() {
-                    self.rebuild_entries();
-                }
-                Vec::new()
-            }
-            PollEvent::FeedFailed { feed_id, error } => {
-                self.errors.insert(feed_id, error);
-                self.rebuild_entries();
-                Vec::new()
-            }
-            PollEvent::FeedDeferred { .. } => Vec::new(),
-            PollEvent::PassFinished(summary) => {
-                self.status.progress = None;
-                self.status.message = Some(summary.line());
-                vec![Effect::LoadCounts]
-            }
-        }
-    }
-
-    fn view_includes(&self, feed: FeedId) -> bool {
-        match &self.headlines.query.scope {
-            Scope::All => true,
-            Scope::Feeds(ids) => ids.contains(&feed),
-        }
-    }
-
-    /// New articles arrived: reload the window, keeping the same article selected.
-    fn reload_keeping_selection(&mut self) -> Vec<Effect> {
-        let h = &self.headlines;
-        let around = match h.selected_row().filter(|_| h.touched) {
-            Some(r) => Around::Article(r.id, h.offset),
-            None => Around::Offset(h.offset),
-        };
-        self.reload(around, false)
-    }
-
-    fn relayout_article(&mut self) {
-        let width = article_width(&self.settings, self.size.0);
-        if self.article.as_ref().is_some_and(|v| v.width != width) {
-            self.rerender_article();
-        }
-    }
-
-    /// Lays the open article out again (new width, full text toggled or arrived).
-    fn rerender_article(&mut self) {
-        let width = article_width(&self.settings, self.size.0);
-        let name = self
-            .article
-            .as_ref()
-            .and_then(|v| v.body.as_ref())
-            .map(|b| self.feed_name(b.summary.feed_id));
-        let Some(view) = self.article.as_mut() else { return };
-        let (Some(body), Some(name)) = (view.body.as_ref(), name) else {
-            return;
-        };
-        let rendered = if view.use_full {
-            crate::text::render_article_with(body, &name, width, view.note.as_deref())
-        } else {
-            let mut feed_only = body.as_ref().clone();
-            feed_only.full_html = None;
-            crate::text::render_article_with(&feed_only, &name, width, view.note.as_deref())
-        };
-        let max = rendered.lines.len().saturating_sub(1);
-        view.scroll = view.scroll.min(max);
-        view.rendered = Some(rendered);
-        view.width = width;
-    }
-
-    fn toggle_full_text(&mut self) -> Vec<Effect> {
-        let Some(view) = self.article.as_mut() else {
-            return Vec::new();
-        };
-        let Some(body) = view.body.as_ref() else {
-            return Vec::new();
-        };
-        if view.use_full {
-            view.use_full = false;
-            view.note = Some("showing the feed's text (F for the full article)".into());
-        } else if body.full_html.is_some() {
-            view.use_full = true;
-            view.note = None;
-        } else if let Some(link) = body.summary.link.clone() {
-            view.note = Some("fetching the full article…".into());
-            let id = view.id;
-            self.rerender_article();
-            return vec![Effect::FetchFullText { id, link }];
-        } else {
-            self.status.error = Some("this article has no link to fetch".into());
-            return Vec::new();
-        }
-        self.rerender_article();
-        Vec::new()
     }
 
     pub fn feed_name(&self, id: FeedId) -> String {

@@ -1,0 +1,141 @@
+//! The article pane: scrolling, links, the browser, full text, layout at the current width.
+
+use super::*;
+
+impl App {
+    pub(super) fn article_action(&mut self, a: Action) -> Vec<Effect> {
+        let page = article_height(self.size.1);
+        let Some(view) = self.article.as_mut() else {
+            self.focus = Focus::Headlines;
+            return Vec::new();
+        };
+        let lines = view.rendered.as_ref().map_or(0, |r| r.lines.len());
+        let max = lines.saturating_sub(page);
+        match a {
+            Action::Down => view.scroll = (view.scroll + 1).min(max),
+            Action::Up => view.scroll = view.scroll.saturating_sub(1),
+            Action::PageDown => view.scroll = (view.scroll + page.saturating_sub(2)).min(max),
+            Action::PageUp => view.scroll = view.scroll.saturating_sub(page.saturating_sub(2)),
+            Action::Top => view.scroll = 0,
+            Action::Bottom => view.scroll = max,
+            Action::LinkList => {
+                if let Some(start) = view.rendered.as_ref().and_then(|r| r.links_start) {
+                    view.scroll = start.min(max);
+                }
+            }
+            Action::FocusLeft | Action::NextPane => self.focus = Focus::Headlines,
+            Action::FullText => return self.toggle_full_text(),
+            Action::OpenInBrowser => return self.open_in_browser(),
+            Action::ToggleRead => return self.toggle(Field::Read),
+            Action::ToggleStar => return self.toggle(Field::Starred),
+            Action::NextUnread | Action::MarkReadAndNext => return self.next_unread_article(true),
+            Action::PrevUnread => return self.next_unread_article(false),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    pub(super) fn open_in_browser(&mut self) -> Vec<Effect> {
+        let link = match (&self.focus, &self.article) {
+            (Focus::Article, Some(v)) => v.body.as_ref().and_then(|b| b.summary.link.clone()),
+            _ => self.headlines.selected_row().and_then(|r| r.link.clone()),
+        };
+        match link {
+            Some(l) => vec![Effect::OpenUrl(l)],
+            None => {
+                self.status.error = Some("this article has no link".into());
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn open_link(&mut self, n: usize) -> Vec<Effect> {
+        let link = self
+            .article
+            .as_ref()
+            .and_then(|v| v.rendered.as_ref())
+            .and_then(|r| r.links.get(n - 1).cloned());
+        match link {
+            Some(l) => vec![Effect::OpenUrl(l)],
+            None => {
+                self.status.error = Some(format!("there is no link [{n}]"));
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn next_unread_article(&mut self, forward: bool) -> Vec<Effect> {
+        let before = self.headlines.selected;
+        let fx = self.next_unread(forward);
+        let moved = self.headlines.selected != before || self.headlines.pending == Pending::FirstUnread;
+        if !moved {
+            return fx;
+        }
+        let mut fx = fx;
+        if self.headlines.pending == Pending::FirstUnread {
+            self.article = None;
+            self.focus = Focus::Headlines;
+            return fx;
+        }
+        fx.extend(self.open_selected());
+        fx
+    }
+
+    pub(super) fn relayout_article(&mut self) {
+        let width = article_width(&self.settings, self.size.0);
+        if self.article.as_ref().is_some_and(|v| v.width != width) {
+            self.rerender_article();
+        }
+    }
+
+    /// Lays the open article out again (new width, full text toggled or arrived).
+    pub(super) fn rerender_article(&mut self) {
+        let width = article_width(&self.settings, self.size.0);
+        let name = self
+            .article
+            .as_ref()
+            .and_then(|v| v.body.as_ref())
+            .map(|b| self.feed_name(b.summary.feed_id));
+        let Some(view) = self.article.as_mut() else { return };
+        let (Some(body), Some(name)) = (view.body.as_ref(), name) else {
+            return;
+        };
+        let rendered = if view.use_full {
+            crate::text::render_article_with(body, &name, width, view.note.as_deref())
+        } else {
+            let mut feed_only = body.as_ref().clone();
+            feed_only.full_html = None;
+            crate::text::render_article_with(&feed_only, &name, width, view.note.as_deref())
+        };
+        let max = rendered.lines.len().saturating_sub(1);
+        view.scroll = view.scroll.min(max);
+        view.rendered = Some(rendered);
+        view.width = width;
+    }
+
+    pub(super) fn toggle_full_text(&mut self) -> Vec<Effect> {
+        let Some(view) = self.article.as_mut() else {
+            return Vec::new();
+        };
+        let Some(body) = view.body.as_ref() else {
+            return Vec::new();
+        };
+        if view.use_full {
+            view.use_full = false;
+            view.note = Some("showing the feed's text (F for the full article)".into());
+        } else if body.full_html.is_some() {
+            view.use_full = true;
+            view.note = None;
+        } else if let Some(link) = body.summary.link.clone() {
+            view.note = Some("fetching the full article…".into());
+            let id = view.id;
+            self.rerender_article();
+            return vec![Effect::FetchFullText { id, link }];
+        } else {
+            self.status.error = Some("this article has no link to fetch".into());
+            return Vec::new();
+        }
+        self.rerender_article();
+        Vec::new()
+    }
+}
