@@ -73,8 +73,9 @@ impl App {
         }
         let mut fx = fx;
         if self.headlines.pending == Pending::FirstUnread {
-            self.article = None;
-            self.focus = Focus::Headlines;
+            // The next unread is in another feed: open it when its window arrives.
+            self.headlines.pending = Pending::OpenFirstUnread;
+            self.focus = Focus::Article;
             return fx;
         }
         fx.extend(self.open_selected());

@@ -83,6 +83,8 @@ pub enum Mode {
 enum Pending {
     Nothing,
     FirstUnread,
+    /// Select the first unread and open it (`n` pressed in the article pane).
+    OpenFirstUnread,
 }
 
 #[derive(Debug, Clone, PartialEq)]

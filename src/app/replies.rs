@@ -23,11 +23,15 @@ impl App {
                 if let Some(at) = kept_at {
                     h.selected = at;
                 }
-                if h.pending == Pending::FirstUnread {
+                let open = h.pending == Pending::OpenFirstUnread;
+                if matches!(h.pending, Pending::FirstUnread | Pending::OpenFirstUnread) {
                     h.pending = Pending::Nothing;
                     if let Some(i) = h.rows.iter().position(|r| !r.read) {
                         h.selected = h.offset + i;
                     }
+                }
+                if open {
+                    return self.open_selected();
                 }
                 h.selected = h.selected.min(total.saturating_sub(1));
                 self.keep_visible();

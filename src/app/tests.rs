@@ -549,3 +549,37 @@ fn changes_from_another_process_reload_counts_and_the_view_keeping_selection() {
     };
     assert_eq!(*around, Around::Article(ArticleId(11), 0));
 }
+
+#[test]
+fn n_in_the_article_pane_opens_the_next_unread_of_the_next_feed() {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    app.feed_selected = app
+        .entries
+        .iter()
+        .position(|e| e.source == Source::Feed(FeedId(1)))
+        .expect("feed");
+    let generation = app.headlines.generation;
+    app.update(Msg::Store(StoreReply::Window {
+        generation,
+        offset: 0,
+        rows: vec![row(10, 1, false)],
+        total: 1,
+        kept_at: None,
+    }));
+    app.update(key('l'));
+    app.update(special(Key::Enter));
+    assert_eq!(app.focus, Focus::Article);
+    let fx = app.update(key('n'));
+    let (generation, q) = window_effect(&fx).expect("next feed's window");
+    assert_eq!(q.scope, Scope::Feeds(vec![FeedId(2)]));
+    let fx = app.update(Msg::Store(StoreReply::Window {
+        generation,
+        offset: 0,
+        rows: vec![row(20, 2, true), row(21, 2, false)],
+        total: 2,
+        kept_at: None,
+    }));
+    assert!(fx.contains(&Effect::LoadBody(ArticleId(21))), "{fx:?}");
+    assert_eq!(app.focus, Focus::Article);
+    assert_eq!(app.article.as_ref().map(|a| a.id), Some(ArticleId(21)));
+}
