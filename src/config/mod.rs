@@ -178,7 +178,8 @@ impl Config {
         Config::parse(&text, path)
     }
 
-    /// The name shown for a feed: the config name, else the feed's own title, else its URL.
+    /// The feed whose URL (with or without a trailing slash) or name (case-insensitive) is
+    /// `needle`, for `--feed NAME|URL`.
     pub fn feed_by_name_or_url(&self, needle: &str) -> Option<&FeedSpec> {
         self.feeds
             .iter()
