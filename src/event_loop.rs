@@ -48,12 +48,15 @@ fn feed_infos(
     ids: &[crate::model::FeedId],
     store: &crate::store::Store,
 ) -> Vec<FeedInfo> {
+    // One query for every title, not one per feed: startup time must not grow with the list.
+    let titles: std::collections::HashMap<_, _> =
+        store.feed_titles().unwrap_or_default().into_iter().collect();
     config
         .feeds
         .iter()
         .zip(ids)
         .map(|(f, id)| {
-            let title = store.feed_state(*id).ok().flatten().and_then(|s| s.title);
+            let title = titles.get(id).cloned();
             FeedInfo {
                 id: *id,
                 name: f.name.clone().or(title).unwrap_or_else(|| f.url.to_string()),
@@ -119,9 +122,10 @@ async fn ui_main(
     let (cmd_tx, cmd_rx) = mpsc::channel::<PollerCmd>(16);
     let (ev_tx, mut ev_rx) = mpsc::channel::<PollEvent>(256);
     let poll_feeds = crate::commands::refresh::poll_feeds(ctx, &ids);
-    let poller = tokio::spawn(crate::poller::run_background(
-        refresher, poll_feeds, cmd_rx, ev_tx,
-    ));
+    // The poller starts after the first frame is on screen, so its startup reads and the
+    // first fetches never delay what the user sees.
+    let mut poller_start = Some((refresher, poll_feeds, cmd_rx, ev_tx));
+    let mut poller: Option<tokio::task::JoinHandle<()>> = None;
 
     let mut terminal = crate::tui::enter().context("cannot set up the terminal")?;
     let size = terminal.size().unwrap_or_default();
@@ -220,6 +224,9 @@ async fn ui_main(
                 }
                 dirty = false;
                 next_frame = Instant::now() + FRAME_INTERVAL;
+                if let Some((refresher, feeds, cmds, events)) = poller_start.take() {
+                    poller = Some(tokio::spawn(crate::poller::run_background(refresher, feeds, cmds, events)));
+                }
                 None
             }
         };
@@ -239,7 +246,9 @@ async fn ui_main(
         .flatten()
         .is_some()
     {}
-    poller.abort();
+    if let Some(p) = poller {
+        p.abort();
+    }
     outcome.map(|()| 0)
 }
 

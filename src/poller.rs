@@ -357,8 +357,16 @@ pub async fn run_background(
 ) {
     let mut due: HashMap<FeedId, Instant> = HashMap::new();
     let now = Instant::now();
+    let states = refresher
+        .store
+        .read(|s| s.feed_states())
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
     for f in &feeds {
-        due.insert(f.id, now + first_delay(&refresher, f).await);
+        let state = states.iter().find(|s| s.id == f.id);
+        due.insert(f.id, now + first_delay(state, f));
     }
     let mut in_flight: HashSet<FeedId> = HashSet::new();
     let mut tasks: JoinSet<(PollFeed, FeedResult)> = JoinSet::new();
@@ -381,9 +389,10 @@ pub async fn run_background(
                 Some(PollerCmd::SetFeeds(new)) => {
                     let now = Instant::now();
                     due.retain(|id, _| new.iter().any(|f| f.id == *id));
+                    let states = refresher.store.read(|s| s.feed_states()).await.ok().and_then(Result::ok).unwrap_or_default();
                     for f in &new {
                         if !due.contains_key(&f.id) && !in_flight.contains(&f.id) {
-                            due.insert(f.id, now + first_delay(&refresher, f).await);
+                            due.insert(f.id, now + first_delay(states.iter().find(|s| s.id == f.id), f));
                         }
                     }
                     feeds = new;
@@ -444,15 +453,7 @@ pub async fn run_background(
 }
 
 /// How long after startup a feed is first due: at once if it was never fetched or is overdue.
-async fn first_delay(r: &Refresher, f: &PollFeed) -> Duration {
-    let id = f.id;
-    let state = r
-        .store
-        .read(move |s| s.feed_state(id))
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .flatten();
+fn first_delay(state: Option<&crate::model::FeedState>, f: &PollFeed) -> Duration {
     let now = Utc::now();
     let Some(state) = state else { return Duration::ZERO };
     if let Some(next) = state.next_attempt.filter(|t| *t > now) {

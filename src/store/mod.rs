@@ -290,6 +290,15 @@ impl Store {
             .map_err(Into::into)
     }
 
+    /// Every active feed's stored state, without counts (one query, for schedulers).
+    pub fn feed_states(&self) -> Result<Vec<FeedState>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{FEED_COLUMNS} WHERE f.active = 1"))?;
+        let rows = stmt.query_map([], feed_row)?.collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
     /// Active feeds with unread and total counts, newest article date and recent volume.
     pub fn feeds(&self, now: DateTime<Utc>) -> Result<Vec<FeedState>> {
         let mut stmt = self
