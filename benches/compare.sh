@@ -66,5 +66,5 @@ hyperfine -N -w 2 -r $((RUNS * 4)) --export-json "$W/count.json" \
 echo "== first complete frame ($((FEEDS * ITEMS)) stored)"
 python3 "$HERE/first_frame.py" --runs $((RUNS * 2)) --name tidings --wait 'All unread \([0-9]+\)' --quit Q -- \
   "$TIDINGS" --config "$W/tidings.toml" --data-dir "$W/td"
-python3 "$HERE/first_frame.py" --runs $((RUNS * 2)) --name newsboat --wait 'Your feeds \([0-9]+ unread' --quit q -- \
+python3 "$HERE/first_frame.py" --runs $((RUNS * 2)) --name newsboat --wait 'Your feeds \([0-9]+ unread' --quit q --timeout 900 -- \
   newsboat -u "$W/urls" -c "$W/nb/cache.db" -C "$W/nb1.conf"
