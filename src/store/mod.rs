@@ -117,6 +117,11 @@ impl Store {
     /// Makes the store's feed rows match the config: known URLs become active (created if new),
     /// others inactive. Inactive feeds keep their articles until retention.
     pub fn sync_feeds(&mut self, urls: &[String], now: DateTime<Utc>) -> Result<Vec<FeedId>> {
+        // Usually nothing changed since the last run: answer from one read, without taking
+        // the write lock (every command calls this on start).
+        if let Some(ids) = self.feeds_unchanged(urls)? {
+            return Ok(ids);
+        }
         let tx = self.conn.transaction()?;
         tx.execute(
             "CREATE TEMP TABLE IF NOT EXISTS wanted (url TEXT PRIMARY KEY)",
@@ -146,6 +151,31 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(ids)
+    }
+
+    /// The ids of `urls` if the store's active feeds are exactly those URLs.
+    fn feeds_unchanged(&self, urls: &[String]) -> Result<Option<Vec<FeedId>>> {
+        let mut stmt = self.conn.prepare_cached("SELECT url, id, active FROM feeds")?;
+        let known: std::collections::HashMap<String, (i64, bool)> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    (r.get::<_, i64>(1)?, r.get::<_, bool>(2)?),
+                ))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut ids = Vec::with_capacity(urls.len());
+        for url in urls {
+            match known.get(url) {
+                Some((id, true)) => ids.push(FeedId(*id)),
+                _ => return Ok(None),
+            }
+        }
+        let wanted: std::collections::HashSet<&str> = urls.iter().map(String::as_str).collect();
+        let extra_active = known
+            .iter()
+            .any(|(u, (_, active))| *active && !wanted.contains(u.as_str()));
+        Ok((!extra_active).then_some(ids))
     }
 
     /// Inserts new articles and updates changed ones, in one transaction. Read and starred

@@ -373,3 +373,17 @@ fn a_full_disk_fails_the_ingest_and_keeps_everything_else() {
     s.set_read(&ids, true).expect("small writes still work");
     assert_eq!(s.integrity_check().expect("check"), "ok");
 }
+
+#[test]
+fn syncing_an_unchanged_feed_list_writes_nothing() {
+    let (_d, mut s) = open();
+    let urls: Vec<String> = vec!["https://a.example/".into(), "https://b.example/".into()];
+    let first = s.sync_feeds(&urls, now()).expect("sync");
+    let before = s.conn.total_changes();
+    assert_eq!(s.sync_feeds(&urls, now()).expect("again"), first);
+    assert_eq!(s.conn.total_changes(), before, "no write when nothing changed");
+    let fewer = s.sync_feeds(&urls[..1], now()).expect("one removed");
+    assert_eq!(fewer, first[..1].to_vec());
+    assert!(s.conn.total_changes() > before);
+    assert_eq!(s.count(&Query::default()).expect("count"), 0);
+}
