@@ -225,6 +225,11 @@ async fn ui_main(
                 dirty = false;
                 next_frame = Instant::now() + FRAME_INTERVAL;
                 if let Some((refresher, feeds, cmds, events)) = poller_start.take() {
+                    // Retention runs once per session, after the first frame like the poller.
+                    let pruner = store.clone();
+                    tokio::spawn(async move {
+                        let _ = pruner.write(move |s| s.prune(retention, chrono::Utc::now())).await;
+                    });
                     poller = Some(tokio::spawn(crate::poller::run_background(refresher, feeds, cmds, events)));
                 }
                 None

@@ -220,8 +220,9 @@ impl App {
             quit: false,
         };
         app.rebuild_entries();
-        let mut fx = vec![Effect::LoadCounts];
-        fx.extend(app.change_view());
+        // The window first: it is what the first frame is waiting for.
+        let mut fx = app.change_view();
+        fx.push(Effect::LoadCounts);
         (app, fx)
     }
 
