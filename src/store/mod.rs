@@ -220,16 +220,12 @@ impl Store {
                 let existing: Option<(i64, String)> = find
                     .query_row(params![feed.0, a.key], |r| Ok((r.get(0)?, r.get(1)?)))
                     .optional()?;
-                let enclosures = if a.enclosures.is_empty() {
-                    None
-                } else {
-                    serde_json::to_string(&a.enclosures).ok()
-                };
+                // Unchanged articles (most of every refresh) cost a lookup and a hash, nothing more.
+                if existing.as_ref().is_some_and(|(_, old)| *old == hash) {
+                    continue;
+                }
                 let published = a.published.map(ts);
-                let index_text =
-                    crate::text::index_text(a.content.as_deref().or(a.summary.as_deref()).unwrap_or(""));
                 let id = match existing {
-                    Some((_, old)) if old == hash => continue,
                     Some((id, _)) => {
                         update.execute(params![
                             id,
@@ -264,6 +260,13 @@ impl Store {
                         tx.last_insert_rowid()
                     }
                 };
+                let enclosures = if a.enclosures.is_empty() {
+                    None
+                } else {
+                    serde_json::to_string(&a.enclosures).ok()
+                };
+                let index_text =
+                    crate::text::index_text(a.content.as_deref().or(a.summary.as_deref()).unwrap_or(""));
                 body.execute(params![id, a.summary, a.content, enclosures])?;
                 fts_add.execute(params![id, a.title, index_text])?;
             }
