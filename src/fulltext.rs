@@ -38,14 +38,7 @@ pub async fn fetch_full_text(fetcher: &Fetcher, link: Option<&str>) -> Result<St
 /// Decodes an HTML page: the HTTP charset, else a `<meta charset>` near the top, else UTF-8
 /// (windows-1252 when the bytes are not UTF-8).
 pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
-    let from_header = content_type.and_then(|ct| {
-        ct.split(';').find_map(|p| {
-            let (k, v) = p.split_once('=')?;
-            k.trim()
-                .eq_ignore_ascii_case("charset")
-                .then(|| v.trim().trim_matches('"').to_string())
-        })
-    });
+    let from_header = content_type.and_then(crate::feed::prepare::charset_of);
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).to_ascii_lowercase();
     let from_meta = head.find("charset=").map(|i| {
         head[i + 8..]

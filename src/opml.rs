@@ -3,6 +3,8 @@
 //! `category` so a round trip keeps feeds that carry several.
 
 use quick_xml::XmlVersion;
+
+use crate::text::escape_xml;
 use quick_xml::events::{BytesStart, Event};
 
 /// A feed read from (or written to) OPML.
@@ -141,14 +143,6 @@ fn outline(e: &BytesStart<'_>) -> Outline {
     o
 }
 
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
 /// Writes OPML 2.0: one folder per first tag, untagged feeds at the top level.
 pub fn write(feeds: &[OpmlFeed], now: chrono::DateTime<chrono::Utc>) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<opml version=\"2.0\">\n");
@@ -160,14 +154,14 @@ pub fn write(feeds: &[OpmlFeed], now: chrono::DateTime<chrono::Utc>) -> String {
         let title = f.title.clone().unwrap_or_else(|| f.url.clone());
         let mut s = format!(
             "{indent}<outline type=\"rss\" text=\"{t}\" title=\"{t}\" xmlUrl=\"{u}\"",
-            t = esc(&title),
-            u = esc(&f.url)
+            t = escape_xml(&title),
+            u = escape_xml(&f.url)
         );
         if let Some(site) = &f.site {
-            s.push_str(&format!(" htmlUrl=\"{}\"", esc(site)));
+            s.push_str(&format!(" htmlUrl=\"{}\"", escape_xml(site)));
         }
         if f.tags.len() > 1 {
-            s.push_str(&format!(" category=\"{}\"", esc(&f.tags.join(","))));
+            s.push_str(&format!(" category=\"{}\"", escape_xml(&f.tags.join(","))));
         }
         s.push_str("/>\n");
         s
@@ -181,7 +175,7 @@ pub fn write(feeds: &[OpmlFeed], now: chrono::DateTime<chrono::Utc>) -> String {
     for folder in folders {
         out.push_str(&format!(
             "    <outline text=\"{t}\" title=\"{t}\">\n",
-            t = esc(folder)
+            t = escape_xml(folder)
         ));
         for f in feeds
             .iter()

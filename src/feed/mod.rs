@@ -4,7 +4,7 @@
 pub mod discover;
 pub mod fetch;
 pub mod parse;
-mod prepare;
+pub(crate) mod prepare;
 
 pub use fetch::{FetchError, FetchLimits, FetchOutcome, Fetcher, Validators};
 pub use parse::{ParseError, ParsedFeed, parse};

@@ -46,7 +46,8 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
     }
 }
 
-fn charset_of(content_type: &str) -> Option<String> {
+/// The `charset` parameter of a Content-Type header.
+pub(crate) fn charset_of(content_type: &str) -> Option<String> {
     content_type.split(';').skip(1).find_map(|p| {
         let (k, v) = p.split_once('=')?;
         (k.trim().eq_ignore_ascii_case("charset")).then(|| v.trim().trim_matches('"').to_string())

@@ -48,6 +48,15 @@ fn find_ci(hay: &str, needle: &str) -> Option<usize> {
         .map(|i| i + n.len())
 }
 
+/// Escapes text for an XML/HTML text node or a quoted attribute value.
+pub fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
 /// Decodes HTML entities (named basics and numeric) without touching anything else.
 pub fn decode_entities(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -259,7 +259,7 @@ fn preclean(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
         } else {
             format!("[image: {alt}]")
         };
-        img.replace_with_html(format!("<i>{}</i>", escape(&label)));
+        img.replace_with_html(format!("<i>{}</i>", super::escape_xml(&label)));
     }
     let mut links: Vec<String> = Vec::new();
     for a in doc.select("a[href]").iter() {
@@ -289,10 +289,6 @@ fn preclean(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
     }
     let links = links.iter().map(|l| super::sanitize_line(l)).collect();
     (doc.html().to_string(), links)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// The full article: header (title, feed, author, date, link, reading time, enclosures),
