@@ -72,6 +72,15 @@ fn app_with(rows: Vec<ArticleSummary>) -> App {
     app
 }
 
+/// Puts the feed-list cursor on feed `id` (without the view change a key would cause).
+fn select_feed(app: &mut App, id: i64) {
+    app.feed_selected = app
+        .entries
+        .iter()
+        .position(|e| e.source == Source::Feed(FeedId(id)))
+        .expect("feed");
+}
+
 fn window_effect(fx: &[Effect]) -> Option<(u64, Query)> {
     fx.iter().find_map(|e| match e {
         Effect::LoadWindow {
@@ -178,11 +187,7 @@ fn next_unread_skips_read_and_crosses_feeds() {
     app.update(key('n'));
     assert_eq!(app.headlines.selected, 2);
     // Nothing unread after it in this view: go to the next feed that has unread articles.
-    app.feed_selected = app
-        .entries
-        .iter()
-        .position(|e| e.source == Source::Feed(FeedId(1)))
-        .expect("feed");
+    select_feed(&mut app, 1);
     let fx = app.update(key('n'));
     assert_eq!(app.current_source(), Some(Source::Feed(FeedId(2))));
     let (generation, q) = window_effect(&fx).expect("loads next feed");
@@ -213,11 +218,7 @@ fn d_marks_read_and_moves_on() {
 #[test]
 fn unread_filter_and_search_change_the_query() {
     let mut app = app_with(vec![row(10, 1, false)]);
-    app.feed_selected = app
-        .entries
-        .iter()
-        .position(|e| e.source == Source::Feed(FeedId(1)))
-        .expect("feed");
+    select_feed(&mut app, 1);
     let fx = app.update(key('f'));
     assert!(window_effect(&fx).expect("reload").1.unread_only);
     app.update(key('/'));
@@ -553,11 +554,7 @@ fn changes_from_another_process_reload_counts_and_the_view_keeping_selection() {
 #[test]
 fn n_in_the_article_pane_opens_the_next_unread_of_the_next_feed() {
     let mut app = app_with(vec![row(10, 1, false)]);
-    app.feed_selected = app
-        .entries
-        .iter()
-        .position(|e| e.source == Source::Feed(FeedId(1)))
-        .expect("feed");
+    select_feed(&mut app, 1);
     let generation = app.headlines.generation;
     app.update(Msg::Store(StoreReply::Window {
         generation,
