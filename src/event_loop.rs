@@ -301,221 +301,203 @@ struct Outside {
 }
 
 impl Outside {
+    /// Carries out one effect; results come back as messages through `pending`.
     async fn run(&self, effect: Effect, pending: &mut JoinSet<Option<Msg>>) {
-        run_effect(
-            effect,
-            &self.store,
-            &self.config_path,
-            &self.fetcher,
-            &self.poller,
-            self.browser.as_deref(),
-            pending,
-        )
-        .await;
-    }
-}
-
-async fn run_effect(
-    effect: Effect,
-    store: &StoreHandle,
-    config_path: &std::path::Path,
-    fetcher: &crate::feed::Fetcher,
-    poller: &mpsc::Sender<PollerCmd>,
-    browser: Option<&[String]>,
-    pending: &mut JoinSet<Option<Msg>>,
-) {
-    let store = store.clone();
-    match effect {
-        Effect::LoadWindow {
-            generation,
-            query,
-            around,
-            limit,
-        } => {
-            pending.spawn(async move {
-                let r = store
-                    .read(move |s| -> crate::store::Result<StoreReply> {
-                        let total = s.count(&query)? as usize;
-                        let (offset, kept_at) = match around {
-                            Around::Offset(o) => (o, None),
-                            Around::Article(id, fallback) => match s.position(&query, id)? {
-                                Some(p) => (p.saturating_sub(limit / 2), Some(p)),
-                                None => (fallback, None),
-                            },
-                        };
-                        let offset = offset.min(total.saturating_sub(1));
-                        let rows = s.headlines(&query, offset, limit)?;
-                        Ok(StoreReply::Window {
-                            generation,
-                            offset,
-                            rows,
-                            total,
-                            kept_at,
+        let (config_path, fetcher, poller) = (&self.config_path, &self.fetcher, &self.poller);
+        let browser = self.browser.as_deref();
+        let store = self.store.clone();
+        match effect {
+            Effect::LoadWindow {
+                generation,
+                query,
+                around,
+                limit,
+            } => {
+                pending.spawn(async move {
+                    let r = store
+                        .read(move |s| -> crate::store::Result<StoreReply> {
+                            let total = s.count(&query)? as usize;
+                            let (offset, kept_at) = match around {
+                                Around::Offset(o) => (o, None),
+                                Around::Article(id, fallback) => match s.position(&query, id)? {
+                                    Some(p) => (p.saturating_sub(limit / 2), Some(p)),
+                                    None => (fallback, None),
+                                },
+                            };
+                            let offset = offset.min(total.saturating_sub(1));
+                            let rows = s.headlines(&query, offset, limit)?;
+                            Ok(StoreReply::Window {
+                                generation,
+                                offset,
+                                rows,
+                                total,
+                                kept_at,
+                            })
                         })
-                    })
-                    .await;
-                match r {
-                    Ok(Ok(reply)) => Some(Msg::Store(reply)),
-                    Ok(Err(e)) => Some(Msg::OpenFailed(format!("store: {e}"))),
-                    Err(e) => Some(Msg::OpenFailed(format!("store: {e}"))),
-                }
-            });
-        }
-        Effect::LoadBody(id) => {
-            pending.spawn(async move {
-                let body = store
-                    .read(move |s| s.body(id))
-                    .await
-                    .ok()
-                    .and_then(Result::ok)
-                    .flatten();
-                Some(Msg::Store(StoreReply::Body {
-                    id,
-                    body: body.map(Box::new),
-                }))
-            });
-        }
-        Effect::LoadCounts => {
-            pending.spawn(async move {
-                let r = store
-                    .read(|s| -> crate::store::Result<StoreReply> {
-                        let starred = s.count(&crate::model::Query {
-                            starred_only: true,
-                            ..Default::default()
-                        })?;
-                        Ok(StoreReply::Counts {
-                            unread: s.unread_counts()?,
-                            starred,
-                            errors: s.feed_errors()?,
-                            titles: s.feed_titles()?,
-                        })
-                    })
-                    .await;
-                r.ok().and_then(Result::ok).map(Msg::Store)
-            });
-        }
-        Effect::Write(change) => {
-            pending.spawn(async move {
-                let c = change.clone();
-                let r = store
-                    .write(move |s| match c.field {
-                        Field::Read => s.set_read(&c.ids, c.value),
-                        Field::Starred => s.set_starred(&c.ids, c.value),
-                    })
-                    .await;
-                match r {
-                    Ok(Ok(_)) => None,
-                    Ok(Err(e)) => Some(Msg::Store(StoreReply::WriteFailed {
-                        error: e.to_string(),
-                        change,
-                    })),
-                    Err(e) => Some(Msg::Store(StoreReply::WriteFailed {
-                        error: e.to_string(),
-                        change,
-                    })),
-                }
-            });
-        }
-        Effect::MarkAllRead(query) => {
-            pending.spawn(async move {
-                match store.write(move |s| s.mark_all_read(&query)).await {
-                    Ok(Ok(ids)) => Some(Msg::Store(StoreReply::MarkedAll { ids })),
-                    Ok(Err(e)) => Some(Msg::OpenFailed(format!("could not mark read: {e}"))),
-                    Err(e) => Some(Msg::OpenFailed(format!("could not mark read: {e}"))),
-                }
-            });
-        }
-        Effect::OpenUrl(url) => {
-            if let Err(e) = crate::opener::open(browser, &url) {
-                let msg = e.to_string();
-                pending.spawn(async move { Some(Msg::OpenFailed(msg)) });
+                        .await;
+                    match r {
+                        Ok(Ok(reply)) => Some(Msg::Store(reply)),
+                        Ok(Err(e)) => Some(Msg::OpenFailed(format!("store: {e}"))),
+                        Err(e) => Some(Msg::OpenFailed(format!("store: {e}"))),
+                    }
+                });
             }
-        }
-        Effect::Refresh(feed) => {
-            let cmd = match feed {
-                Some(id) => PollerCmd::RefreshFeed(id),
-                None => PollerCmd::RefreshAll,
-            };
-            let _ = poller.send(cmd).await;
-        }
-        Effect::FetchFullText { id, link } => {
-            let fetcher = fetcher.clone();
-            pending.spawn(async move {
-                let result = match crate::fulltext::fetch_full_text(&fetcher, Some(&link)).await {
-                    Ok(html) => {
-                        let cached = html.clone();
-                        let _ = store.write(move |s| s.set_full_html(id, &cached)).await;
-                        Ok(html)
-                    }
-                    Err(e) => Err(e.to_string()),
-                };
-                Some(Msg::Store(StoreReply::FullText { id, result }))
-            });
-        }
-        Effect::LoadHealth => {
-            pending.spawn(async move {
-                let rows = store
-                    .read(|s| s.feeds(chrono::Utc::now()))
-                    .await
-                    .ok()
-                    .and_then(Result::ok)?;
-                Some(Msg::Store(StoreReply::Health(rows)))
-            });
-        }
-        Effect::AddFeed(input) => {
-            let fetcher = fetcher.clone();
-            let path = config_path.to_path_buf();
-            pending.spawn(async move {
-                let found = crate::commands::add::find_feed(&fetcher, &input, |_| Ok(0)).await;
-                let msg = match found {
-                    Ok(found) => {
-                        let new = crate::config::edit::NewFeed {
-                            url: found.url.clone(),
-                            name: found.title.clone(),
-                            tags: vec![],
-                        };
-                        match tokio::task::spawn_blocking(move || {
-                            crate::config::edit::edit_file(&path, |d| d.add_feed(&new))
-                        })
+            Effect::LoadBody(id) => {
+                pending.spawn(async move {
+                    let body = store
+                        .read(move |s| s.body(id))
                         .await
-                        {
-                            Ok(Ok((true, _))) => (
-                                format!(
-                                    "added {} (the config reloads by itself)",
-                                    found.title.unwrap_or(found.url)
-                                ),
-                                false,
-                            ),
-                            Ok(Ok((false, _))) => (format!("already subscribed to {}", found.url), false),
-                            Ok(Err(e)) => (format!("could not add: {e}"), true),
-                            Err(e) => (format!("could not add: {e}"), true),
-                        }
+                        .ok()
+                        .and_then(Result::ok)
+                        .flatten();
+                    Some(Msg::Store(StoreReply::Body {
+                        id,
+                        body: body.map(Box::new),
+                    }))
+                });
+            }
+            Effect::LoadCounts => {
+                pending.spawn(async move {
+                    let r = store
+                        .read(|s| -> crate::store::Result<StoreReply> {
+                            let starred = s.count(&crate::model::Query {
+                                starred_only: true,
+                                ..Default::default()
+                            })?;
+                            Ok(StoreReply::Counts {
+                                unread: s.unread_counts()?,
+                                starred,
+                                errors: s.feed_errors()?,
+                                titles: s.feed_titles()?,
+                            })
+                        })
+                        .await;
+                    r.ok().and_then(Result::ok).map(Msg::Store)
+                });
+            }
+            Effect::Write(change) => {
+                pending.spawn(async move {
+                    let c = change.clone();
+                    let r = store
+                        .write(move |s| match c.field {
+                            Field::Read => s.set_read(&c.ids, c.value),
+                            Field::Starred => s.set_starred(&c.ids, c.value),
+                        })
+                        .await;
+                    match r {
+                        Ok(Ok(_)) => None,
+                        Ok(Err(e)) => Some(Msg::Store(StoreReply::WriteFailed {
+                            error: e.to_string(),
+                            change,
+                        })),
+                        Err(e) => Some(Msg::Store(StoreReply::WriteFailed {
+                            error: e.to_string(),
+                            change,
+                        })),
                     }
-                    Err(e) => (format!("could not add: {e:#}"), true),
+                });
+            }
+            Effect::MarkAllRead(query) => {
+                pending.spawn(async move {
+                    match store.write(move |s| s.mark_all_read(&query)).await {
+                        Ok(Ok(ids)) => Some(Msg::Store(StoreReply::MarkedAll { ids })),
+                        Ok(Err(e)) => Some(Msg::OpenFailed(format!("could not mark read: {e}"))),
+                        Err(e) => Some(Msg::OpenFailed(format!("could not mark read: {e}"))),
+                    }
+                });
+            }
+            Effect::OpenUrl(url) => {
+                if let Err(e) = crate::opener::open(browser, &url) {
+                    let msg = e.to_string();
+                    pending.spawn(async move { Some(Msg::OpenFailed(msg)) });
+                }
+            }
+            Effect::Refresh(feed) => {
+                let cmd = match feed {
+                    Some(id) => PollerCmd::RefreshFeed(id),
+                    None => PollerCmd::RefreshAll,
                 };
-                Some(Msg::Notice {
-                    message: crate::text::sanitize_line(&msg.0),
-                    error: msg.1,
-                })
-            });
+                let _ = poller.send(cmd).await;
+            }
+            Effect::FetchFullText { id, link } => {
+                let fetcher = fetcher.clone();
+                pending.spawn(async move {
+                    let result = match crate::fulltext::fetch_full_text(&fetcher, Some(&link)).await {
+                        Ok(html) => {
+                            let cached = html.clone();
+                            let _ = store.write(move |s| s.set_full_html(id, &cached)).await;
+                            Ok(html)
+                        }
+                        Err(e) => Err(e.to_string()),
+                    };
+                    Some(Msg::Store(StoreReply::FullText { id, result }))
+                });
+            }
+            Effect::LoadHealth => {
+                pending.spawn(async move {
+                    let rows = store
+                        .read(|s| s.feeds(chrono::Utc::now()))
+                        .await
+                        .ok()
+                        .and_then(Result::ok)?;
+                    Some(Msg::Store(StoreReply::Health(rows)))
+                });
+            }
+            Effect::AddFeed(input) => {
+                let fetcher = fetcher.clone();
+                let path = config_path.to_path_buf();
+                pending.spawn(async move {
+                    let found = crate::commands::add::find_feed(&fetcher, &input, |_| Ok(0)).await;
+                    let msg = match found {
+                        Ok(found) => {
+                            let new = crate::config::edit::NewFeed {
+                                url: found.url.clone(),
+                                name: found.title.clone(),
+                                tags: vec![],
+                            };
+                            match tokio::task::spawn_blocking(move || {
+                                crate::config::edit::edit_file(&path, |d| d.add_feed(&new))
+                            })
+                            .await
+                            {
+                                Ok(Ok((true, _))) => (
+                                    format!(
+                                        "added {} (the config reloads by itself)",
+                                        found.title.unwrap_or(found.url)
+                                    ),
+                                    false,
+                                ),
+                                Ok(Ok((false, _))) => (format!("already subscribed to {}", found.url), false),
+                                Ok(Err(e)) => (format!("could not add: {e}"), true),
+                                Err(e) => (format!("could not add: {e}"), true),
+                            }
+                        }
+                        Err(e) => (format!("could not add: {e:#}"), true),
+                    };
+                    Some(Msg::Notice {
+                        message: crate::text::sanitize_line(&msg.0),
+                        error: msg.1,
+                    })
+                });
+            }
+            Effect::ApplyRedirect { from, to } => {
+                let path = config_path.to_path_buf();
+                pending.spawn(async move {
+                    let t = to.clone();
+                    let r = tokio::task::spawn_blocking(move || {
+                        crate::config::edit::edit_file(&path, |d| d.set_feed_url(&from, &t))
+                    })
+                    .await;
+                    let (message, error) = match r {
+                        Ok(Ok((true, _))) => (format!("feed now points to {to}"), false),
+                        Ok(Ok((false, _))) => ("that feed is not in the config file".to_string(), true),
+                        Ok(Err(e)) => (format!("could not edit the config: {e}"), true),
+                        Err(e) => (format!("could not edit the config: {e}"), true),
+                    };
+                    Some(Msg::Notice { message, error })
+                });
+            }
+            Effect::Quit => {}
         }
-        Effect::ApplyRedirect { from, to } => {
-            let path = config_path.to_path_buf();
-            pending.spawn(async move {
-                let t = to.clone();
-                let r = tokio::task::spawn_blocking(move || {
-                    crate::config::edit::edit_file(&path, |d| d.set_feed_url(&from, &t))
-                })
-                .await;
-                let (message, error) = match r {
-                    Ok(Ok((true, _))) => (format!("feed now points to {to}"), false),
-                    Ok(Ok((false, _))) => ("that feed is not in the config file".to_string(), true),
-                    Ok(Err(e)) => (format!("could not edit the config: {e}"), true),
-                    Err(e) => (format!("could not edit the config: {e}"), true),
-                };
-                Some(Msg::Notice { message, error })
-            });
-        }
-        Effect::Quit => {}
     }
 }
