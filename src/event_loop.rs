@@ -290,7 +290,6 @@ impl Signals {
     }
 }
 
-/// Carries out one effect; results come back as messages through `pending`.
 /// What effects are carried out with.
 struct Outside {
     store: StoreHandle,
