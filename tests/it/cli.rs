@@ -1,0 +1,175 @@
+//! The headless command line, run as a process against a temporary config and data dir.
+
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{Response, Server, rss, tidings};
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn write_config(dir: &Path, feeds: &[(&str, &str, &[&str])]) -> PathBuf {
+    let mut s = String::from("[settings]\ntimeout = \"5s\"\n");
+    for (url, name, tags) in feeds {
+        let tags: Vec<String> = tags.iter().map(|t| format!("\"{t}\"")).collect();
+        s.push_str(&format!(
+            "\n[[feed]]\nurl = \"{url}\"\nname = \"{name}\"\ntags = [{}]\n",
+            tags.join(", ")
+        ));
+    }
+    let p = dir.join("config.toml");
+    std::fs::write(&p, s).expect("config");
+    p
+}
+
+#[test]
+fn list_json_on_a_fresh_data_dir_prints_an_empty_array() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("nested/config.toml");
+    let out = tidings(&config, &dir.path().join("data"), &["list", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "[]\n");
+    assert!(config.exists(), "first run writes the default config");
+    assert!(text(&out.stderr).contains("wrote the default config"));
+}
+
+#[test]
+fn corrupt_database_is_one_line_exit_1_and_untouched() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    let db = data.join("tidings.db");
+    let junk: Vec<u8> = b"this is not a database, it is a text file pretending\n".repeat(200);
+    std::fs::write(&db, &junk).expect("write");
+    let config = write_config(dir.path(), &[]);
+    let out = tidings(&config, &data, &["list"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(&*db.display().to_string()), "{err}");
+    assert_eq!(std::fs::read(&db).expect("read"), junk);
+    assert!(!data.join("tidings.db-wal").exists());
+}
+
+#[test]
+fn unusable_data_dir_is_one_line_exit_1() {
+    let dir = tempfile::tempdir().expect("tmp");
+    // A regular file where the data dir should be: cannot be created or written (this holds
+    // even for root, unlike permission bits).
+    let data = dir.path().join("data");
+    std::fs::write(&data, b"a file").expect("write");
+    let config = write_config(dir.path(), &[]);
+    let out = tidings(&config, &data, &["list"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(&*data.display().to_string()), "{err}");
+    assert_eq!(std::fs::read(&data).expect("read"), b"a file");
+}
+
+#[test]
+fn broken_config_exits_2_naming_file_line_and_key() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, "[settings]\nconcurency = 3\n").expect("write");
+    let out = tidings(&config, &dir.path().join("data"), &["list"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("config.toml:2:1: 'settings.concurency'"), "{err}");
+    assert!(err.contains("did you mean 'concurrency'"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&config).expect("read"),
+        "[settings]\nconcurency = 3\n"
+    );
+}
+
+#[test]
+fn refresh_list_mark_show_and_feeds_end_to_end() {
+    let server = Server::start(|req| match req.path.as_str() {
+        "/a" => Response::ok(rss("Alpha", "a", 3)),
+        "/b" => Response::ok(rss("Beta", "b", 2)),
+        _ => Response::status(500),
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let (a, b, bad) = (server.url("/a"), server.url("/b"), server.url("/bad"));
+    let config = write_config(
+        dir.path(),
+        &[(&a, "Alpha", &["x"]), (&b, "Beta", &["y"]), (&bad, "Bad", &["y"])],
+    );
+    let data = dir.path().join("data");
+
+    let out = tidings(&config, &data, &["refresh"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("3 feeds: 2 updated, 0 not modified, 1 failed; 5 new articles\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(&format!("failed: {bad}: HTTP 500")), "{stdout}");
+
+    let count = |args: &[&str]| text(&tidings(&config, &data, args).stdout).trim().to_string();
+    assert_eq!(count(&["list", "--unread", "--count"]), "5");
+    assert_eq!(count(&["list", "--tag", "y", "--count"]), "2");
+    assert_eq!(count(&["list", "--feed", "Alpha", "--count"]), "3");
+    assert_eq!(count(&["list", "--search", "beta body", "--count"]), "2");
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&tidings(&config, &data, &["list", "--json", "--feed", "Beta"]).stdout)
+            .expect("json");
+    let items = json.as_array().expect("array");
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0]["feed"], "Beta");
+    assert_eq!(items[0]["feed_url"], b.as_str());
+    assert!(
+        items[0]["published"]
+            .as_str()
+            .expect("date")
+            .starts_with("2024-01-0")
+    );
+    let id = items[0]["id"].as_i64().expect("id").to_string();
+
+    assert!(tidings(&config, &data, &["mark", &id, "--read"]).status.success());
+    assert!(tidings(&config, &data, &["mark", &id, "--star"]).status.success());
+    assert_eq!(count(&["list", "--unread", "--count"]), "4");
+    assert_eq!(count(&["list", "--starred", "--count"]), "1");
+
+    let shown = text(&tidings(&config, &data, &["show", &id, "--width", "40"]).stdout);
+    assert!(shown.starts_with("Beta item"), "{shown}");
+    assert!(shown.contains("Body of b"), "{shown}");
+    assert!(shown.lines().all(|l| tidings::text::wrap::width(l) <= 40));
+
+    // A second refresh: nothing new, read and star kept.
+    let out = tidings(&config, &data, &["refresh"]);
+    assert!(
+        text(&out.stdout).contains("; 0 new articles"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(count(&["list", "--unread", "--count"]), "4");
+    assert_eq!(count(&["list", "--starred", "--count"]), "1");
+
+    let feeds = text(&tidings(&config, &data, &["feeds"]).stdout);
+    assert!(
+        feeds.contains("Bad") && feeds.contains("failing since 0m ago: HTTP 500"),
+        "{feeds}"
+    );
+    assert!(
+        feeds.contains("Alpha  [stale]"),
+        "2024 articles only: stale; {feeds}"
+    );
+    let mark_missing = tidings(&config, &data, &["mark", "999999", "--read"]);
+    assert_eq!(mark_missing.status.code(), Some(2));
+}
+
+#[test]
+fn config_check_prints_paths_and_completions_work() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = write_config(dir.path(), &[("https://example.org/f", "F", &["t"])]);
+    let out = tidings(&config, &dir.path().join("d"), &["config", "check"]);
+    assert!(out.status.success());
+    let s = text(&out.stdout);
+    assert!(s.contains("1 feeds") && s.contains("tidings.db"), "{s}");
+    let out = tidings(&config, &dir.path().join("d"), &["completions", "bash"]);
+    assert!(text(&out.stdout).contains("_tidings"));
+}

@@ -1,0 +1,207 @@
+//! The whole program in a pseudo-terminal against feeds on a loopback server: triage, quit,
+//! restart with state intact, SIGKILL mid-session with every mark kept.
+
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::support::pty::Tui;
+use crate::support::{Response, Server, rss};
+
+fn list_json(config: &Path, data: &Path) -> Vec<serde_json::Value> {
+    let out = crate::support::tidings_ok(config, data, &["list", "--json"]);
+    serde_json::from_str::<serde_json::Value>(&out)
+        .expect("json")
+        .as_array()
+        .expect("array")
+        .clone()
+}
+
+fn count(items: &[serde_json::Value], key: &str) -> usize {
+    items.iter().filter(|i| i[key] == true).count()
+}
+
+#[test]
+fn triage_quit_restart_and_survive_sigkill() {
+    let server = Server::start(|req| match req.path.as_str() {
+        "/alpha" => Response::ok(rss("Alpha", "a", 3)),
+        "/beta" => Response::ok(rss("Beta", "b", 2)),
+        _ => Response::status(404),
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[feed]]\nurl = \"{}\"\nname = \"Alpha\"\ntags = [\"one\"]\n\n[[feed]]\nurl = \"{}\"\nname = \"Beta\"\ntags = [\"two\"]\n",
+            server.url("/alpha"),
+            server.url("/beta")
+        ),
+    )
+    .expect("config");
+    let data = dir.path().join("data");
+
+    // First session: the feed list fills in with counts as the poller reports.
+    let mut tui = Tui::start(&config, &data, 100, 30);
+    tui.wait_for("counts", Duration::from_secs(15), |s| {
+        s.contains("All unread") && s.contains("All unread (5)")
+    });
+    let screen = tui.screen();
+    assert!(screen.contains("Alpha") && screen.contains("Beta"), "{screen}");
+    tui.send("l"); // headlines
+    tui.send("\r"); // open the first (newest) article: marks it read
+    let article = tui.wait_text("min read");
+    assert!(article.contains("item"), "{article}");
+    tui.send("q"); // back to the list
+    tui.send("j");
+    tui.send("s"); // star the second
+    tui.wait_text("★");
+    tui.send("Q");
+    assert!(tui.wait_exit(Duration::from_secs(10)).success());
+    let items = list_json(&config, &data);
+    assert_eq!(items.len(), 5);
+    assert_eq!(count(&items, "read"), 1);
+    assert_eq!(count(&items, "starred"), 1);
+
+    // Second session: the same state is shown.
+    let mut tui = Tui::start(&config, &data, 100, 30);
+    let screen = tui.wait_text("★");
+    assert!(screen.contains("All unread"), "{screen}");
+    tui.wait_text("(4)");
+    // Mark two more read with r, star one more, then die without warning.
+    tui.send("l");
+    tui.send("G");
+    tui.send("r");
+    tui.send("k");
+    tui.send("r");
+    tui.send("s");
+    std::thread::sleep(Duration::from_millis(700));
+    tui.kill9();
+
+    let items = list_json(&config, &data);
+    assert_eq!(items.len(), 5);
+    assert_eq!(count(&items, "read"), 3, "{items:#?}");
+    assert_eq!(count(&items, "starred"), 2, "{items:#?}");
+    let conn = rusqlite::Connection::open(data.join("tidings.db")).expect("open");
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("check");
+    assert_eq!(ok, "ok");
+}
+
+#[test]
+fn editing_the_config_while_running_applies_or_rejects_it() {
+    let server = Server::start(|req| match req.path.as_str() {
+        "/alpha" => Response::ok(rss("Alpha", "a", 2)),
+        "/beta" => Response::ok(rss("Beta", "b", 3)),
+        _ => Response::status(404),
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    let alpha = format!(
+        "# mine\n[[feed]]\nurl = \"{}\"\nname = \"Alpha\"\n",
+        server.url("/alpha")
+    );
+    std::fs::write(&config, &alpha).expect("config");
+    let data = dir.path().join("data");
+    let mut tui = Tui::start(&config, &data, 100, 30);
+    tui.wait_text("All unread (2)");
+    assert!(!tui.screen().contains("Beta"));
+
+    // A valid edit: a new feed appears, gets fetched, and counts update.
+    let both = format!(
+        "{alpha}\n[[feed]]\nurl = \"{}\"\nname = \"Beta\"\ntags = [\"new\"]\n",
+        server.url("/beta")
+    );
+    std::fs::write(&config, &both).expect("edit");
+    let screen = tui.wait_text("All unread (5)");
+    assert!(screen.contains("Beta") && screen.contains("#new"), "{screen}");
+
+    // A broken edit: the error is shown and the previous config stays in force.
+    std::fs::write(&config, format!("{both}\n[settings]\nconcurency = 2\n")).expect("break");
+    let screen = tui.wait_text("config rejected (old one kept): config.toml:12:1");
+    assert!(screen.contains("concurency"), "{screen}");
+    assert!(screen.contains("Alpha") && screen.contains("Beta"), "{screen}");
+
+    // The health view lists both feeds as ok.
+    tui.send("H");
+    let screen = tui.wait_text("Feed health");
+    assert!(screen.matches("ok · last ok").count() >= 2, "{screen}");
+    tui.send("q");
+    tui.send("Q");
+    assert!(tui.wait_exit(Duration::from_secs(10)).success());
+}
+
+#[test]
+fn resize_redraws_and_signals_restore_the_terminal() {
+    let server = Server::start(|_| Response::ok(rss("Sig", "s", 2)));
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[[feed]]\nurl = \"{}\"\nname = \"Sig\"\n", server.url("/f")),
+    )
+    .expect("w");
+    let data = dir.path().join("data");
+    for signal in ["TERM", "HUP"] {
+        let mut tui = Tui::start(&config, &data, 100, 30);
+        tui.wait_text("All unread (");
+        tui.resize(60, 16);
+        tui.wait_for("a 60-column layout", Duration::from_secs(10), |s| {
+            s.lines()
+                .next()
+                .is_some_and(|l| l.trim_end().chars().count() == 60 && l.ends_with('┐'))
+        });
+        tui.signal(signal);
+        let status = tui.wait_exit(Duration::from_secs(10));
+        assert!(status.success(), "SIG{signal}: {status:?}");
+        let raw = String::from_utf8_lossy(&tui.raw()).to_string();
+        let entered = raw.find("\u{1b}[?1049h").expect("entered the alternate screen");
+        let left = raw.rfind("\u{1b}[?1049l").expect("left the alternate screen");
+        assert!(left > entered, "SIG{signal}: terminal restored after use");
+    }
+}
+
+#[test]
+fn ctrl_z_suspends_and_fg_resumes_from_a_shell() {
+    let server = Server::start(|_| Response::ok(rss("Sus", "s", 2)));
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[[feed]]\nurl = \"{}\"\nname = \"Sus\"\n", server.url("/f")),
+    )
+    .expect("w");
+    let data = dir.path().join("data");
+    let mut sh = Tui::shell(100, 30);
+    sh.wait_text("$ ");
+    sh.send(&format!(
+        "{} --config {} --data-dir {}\r",
+        env!("CARGO_BIN_EXE_tidings"),
+        config.display(),
+        data.display()
+    ));
+    sh.wait_text("All unread (2)");
+    sh.send("\u{1a}");
+    let screen = sh.wait_text("Stopped");
+    assert!(
+        !screen.contains("All unread"),
+        "the shell's screen is back: {screen}"
+    );
+    sh.send("fg\r");
+    sh.wait_for("the UI redrawn", Duration::from_secs(10), |s| {
+        s.contains("All unread (2)") && !s.contains("Stopped")
+    });
+    sh.send("?");
+    sh.wait_text("Keys");
+    sh.send("x");
+    sh.send("Q");
+    // Back at the shell's prompt, the job finished.
+    sh.wait_for("the prompt after quitting", Duration::from_secs(10), |s| {
+        !s.contains("All unread") && s.contains("$ fg") && s.trim_end().ends_with('$')
+    });
+    sh.send("echo \"jobs=$(jobs | wc -l)\"\r");
+    sh.wait_text("jobs=0");
+    sh.send("exit\r");
+    assert!(sh.wait_exit(Duration::from_secs(10)).success());
+}

@@ -1,0 +1,262 @@
+//! Managing feeds from the command line: OPML import (other readers' real export shapes),
+//! export round trip, comment preservation, add by autodiscovery on 127.0.0.1, remove/re-add.
+
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use crate::support::{Response, Server, rss};
+use tidings::config::Config;
+
+use crate::support::tidings as run;
+
+fn ok(out: Output) -> String {
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf8")
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/opml")
+        .join(name)
+}
+
+const USER_CONFIG: &str = "# My feeds, curated by hand.\n\n[settings]\nconcurrency = 4   # be gentle\n\n[[feed]]\n# the one I read first\nurl = \"https://lwn.net/headlines/rss\"\nname = \"LWN\"\ntags = [\"linux\"]\n\n# keys below\n[keys]\nnext_unread = \"n\"\n";
+
+fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, USER_CONFIG).expect("config");
+    let data = dir.path().join("data");
+    (dir, config, data)
+}
+
+fn feed<'a>(c: &'a Config, url: &str) -> &'a tidings::config::FeedSpec {
+    c.feeds
+        .iter()
+        .find(|f| f.url.as_str() == url)
+        .unwrap_or_else(|| panic!("{url} not in config"))
+}
+
+#[test]
+fn imports_real_reader_exports() {
+    let (_d, config, data) = setup();
+    let out = ok(run(
+        &config,
+        &data,
+        &["import", fixture("newsboat.opml").to_str().expect("p")],
+    ));
+    assert!(
+        out.contains("imported 2 feeds") && out.contains("1 already present"),
+        "{out}"
+    );
+    for f in ["feedly.opml", "inoreader.opml", "netnewswire.opml"] {
+        ok(run(&config, &data, &["import", fixture(f).to_str().expect("p")]));
+    }
+    let c = Config::load(&config).expect("valid after import");
+    assert_eq!(c.feeds.len(), 1 + 2 + 3 + 3 + 3);
+    let rust = feed(&c, "https://blog.rust-lang.org/feed.xml");
+    assert_eq!(rust.name.as_deref(), Some("Rust Blog"));
+    assert_eq!(rust.tags, vec!["rust", "programming"]);
+    assert_eq!(
+        feed(&c, "https://example.org/untitled.xml").name,
+        None,
+        "missing title: no name"
+    );
+    let ars = feed(&c, "https://feeds.arstechnica.com/arstechnica/index");
+    assert_eq!(ars.tags, vec!["Tech & Science"]);
+    assert_eq!(
+        feed(&c, "https://www.quantamagazine.org/physics/feed/")
+            .name
+            .as_deref(),
+        Some("Quanta Magazine – Physics")
+    );
+    let bbc = feed(&c, "https://feeds.bbci.co.uk/news/world/rss.xml");
+    assert_eq!(bbc.tags, vec!["News", "World"], "nested folders become tags");
+    let guardian = feed(&c, "https://www.theguardian.com/world/rss");
+    assert_eq!(
+        guardian.name.as_deref(),
+        Some("The Guardian & friends"),
+        "XMLURL casing, double-escaped text"
+    );
+    assert!(feed(&c, "https://jvns.ca/atom.xml").tags.is_empty());
+    assert_eq!(
+        feed(&c, "https://daringfireball.net/feeds/json").tags,
+        vec!["Apple"]
+    );
+    // The user's config is intact byte for byte up to the edited table, and after it.
+    let text = std::fs::read_to_string(&config).expect("read");
+    let head = &USER_CONFIG[..USER_CONFIG.find("\n# keys below").expect("marker")];
+    assert!(text.starts_with(head), "{text}");
+    assert!(
+        text.ends_with("# keys below\n[keys]\nnext_unread = \"n\"\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn malformed_opml_is_an_error_and_the_config_is_untouched() {
+    let (_d, config, data) = setup();
+    let out = run(
+        &config,
+        &data,
+        &["import", fixture("malformed.opml").to_str().expect("p")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("malformed.opml") && err.contains("not valid XML"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&config).expect("read"), USER_CONFIG);
+}
+
+#[test]
+fn export_then_import_gives_back_the_same_feeds() {
+    let (dir, config, data) = setup();
+    for f in ["feedly.opml", "inoreader.opml"] {
+        ok(run(&config, &data, &["import", fixture(f).to_str().expect("p")]));
+    }
+    let exported = dir.path().join("out.opml");
+    ok(run(&config, &data, &["export", exported.to_str().expect("p")]));
+    let fresh = dir.path().join("fresh.toml");
+    std::fs::write(&fresh, "").expect("empty config");
+    ok(run(&fresh, &data, &["import", exported.to_str().expect("p")]));
+    let a = Config::load(&config).expect("a");
+    let b = Config::load(&fresh).expect("b");
+    let key = |c: &Config| {
+        let mut v: Vec<(String, Option<String>, Vec<String>)> = c
+            .feeds
+            .iter()
+            .map(|f| (f.url.to_string(), f.name.clone(), f.tags.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(key(&a), key(&b));
+    let stdout = ok(run(&config, &data, &["export"]));
+    assert!(stdout.starts_with("<?xml") && stdout.contains("<opml version=\"2.0\">"));
+}
+
+const PAGE_HEAD: &str = "<!DOCTYPE html><html><head><title>A blog</title>";
+
+#[test]
+fn add_discovers_the_feed_of_a_real_page_with_a_relative_href() {
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feeds/html-page-daringfireball-autodiscovery.html"),
+    )
+    .expect("fixture");
+    let server = Server::start(move |req| match req.path.as_str() {
+        "/" => Response::ok(page.clone()).header("Content-Type", "text/html; charset=utf-8"),
+        "/feeds/main" => Response::ok(rss("Daring Fireball", "df", 3)),
+        _ => Response::status(404),
+    });
+    let (_d, config, data) = setup();
+    let out = ok(run(&config, &data, &["add", &server.url("/"), "--tag", "apple"]));
+    assert!(out.contains("added Daring Fireball"), "{out}");
+    let c = Config::load(&config).expect("valid");
+    let f = feed(&c, &server.url("/feeds/main"));
+    assert_eq!(f.tags, vec!["apple"]);
+    assert_eq!(f.name.as_deref(), Some("Daring Fireball"));
+    let again = ok(run(&config, &data, &["add", &server.url("/feeds/main")]));
+    assert!(again.contains("already subscribed"), "{again}");
+}
+
+#[test]
+fn several_candidates_need_a_pick_and_common_paths_are_tried() {
+    let server = Server::start(|req| match req.path.as_str() {
+        "/multi" => Response::ok(format!(
+            "{PAGE_HEAD}<link rel=\"alternate\" type=\"application/rss+xml\" href=\"rss.xml\"><link rel=\"alternate\" type=\"application/atom+xml\" title=\"Atom\" href=\"/atom.xml\"></head><body></body></html>"
+        )),
+        "/rss.xml" => Response::ok(rss("RSS version", "r", 1)),
+        "/atom.xml" => Response::ok(rss("Atom version", "a", 1)),
+        "/plain/" => Response::ok(format!("{PAGE_HEAD}</head><body>no links</body></html>")),
+        "/feed" => Response::ok(rss("Found by path", "p", 1)),
+        _ => Response::status(404),
+    });
+    let (_d, config, data) = setup();
+    let out = run(&config, &data, &["add", &server.url("/multi")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("1. ") && err.contains("2. ") && err.contains("--pick"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&config).expect("r"),
+        USER_CONFIG,
+        "nothing written"
+    );
+    let out = ok(run(
+        &config,
+        &data,
+        &["add", &server.url("/multi"), "--pick", "2"],
+    ));
+    assert!(out.contains("Atom version"), "{out}");
+    let out = ok(run(&config, &data, &["add", &server.url("/plain/")]));
+    assert!(out.contains("Found by path"), "{out}");
+}
+
+#[test]
+fn a_page_without_feeds_is_a_clear_error() {
+    let server = Server::start(|req| match req.path.as_str() {
+        "/" => Response::ok(format!("{PAGE_HEAD}</head><body>just a page</body></html>")),
+        _ => Response::status(404),
+    });
+    let (_d, config, data) = setup();
+    let out = run(&config, &data, &["add", &server.url("/")]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no feed found at") && err.contains("/feed.xml"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&config).expect("r"), USER_CONFIG);
+}
+
+#[test]
+fn remove_then_re_add_restores_read_state() {
+    let server = Server::start(|_| Response::ok(rss("Kept", "k", 2)));
+    let (_d, config, data) = setup();
+    ok(run(
+        &config,
+        &data,
+        &["add", &server.url("/feed"), "--name", "Kept"],
+    ));
+    ok(run(&config, &data, &["refresh", "--feed", "Kept"]));
+    let ids: serde_json::Value =
+        serde_json::from_str(&ok(run(&config, &data, &["list", "--json", "--feed", "Kept"]))).expect("json");
+    let id = ids[0]["id"].as_i64().expect("id").to_string();
+    ok(run(&config, &data, &["mark", &id, "--read"]));
+    ok(run(&config, &data, &["mark", &id, "--star"]));
+    let out = ok(run(&config, &data, &["remove", "Kept"]));
+    assert!(out.contains("removed"), "{out}");
+    assert_eq!(
+        ok(run(&config, &data, &["list", "--starred", "--count"])).trim(),
+        "0",
+        "hidden while removed"
+    );
+    ok(run(&config, &data, &["add", &server.url("/feed")]));
+    // Only the local feed: tests never reach the internet.
+    ok(run(&config, &data, &["refresh", "--feed", &server.url("/feed")]));
+    assert_eq!(
+        ok(run(&config, &data, &["list", "--starred", "--count"])).trim(),
+        "1"
+    );
+    assert_eq!(
+        ok(run(
+            &config,
+            &data,
+            &["list", "--unread", "--count", "--feed", &server.url("/feed")]
+        ))
+        .trim(),
+        "1"
+    );
+    let missing = run(&config, &data, &["remove", "nope"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
