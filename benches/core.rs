@@ -42,7 +42,7 @@ fn parse_and_store(c: &mut Criterion) {
             || {
                 let dir = tempfile::tempdir().expect("tmp");
                 let mut s = Store::open(&dir.path().join("b.db")).expect("open");
-                let id = s.sync_feeds(&[url.to_string()], Utc::now()).expect("sync")[0];
+                let id = s.sync_feeds(&[url.as_str().into()], Utc::now()).expect("sync")[0];
                 (dir, s, id)
             },
             |(_dir, mut s, id)| {
@@ -54,7 +54,7 @@ fn parse_and_store(c: &mut Criterion) {
     });
     let dir = tempfile::tempdir().expect("tmp");
     let mut s = Store::open(&dir.path().join("b.db")).expect("open");
-    let id = s.sync_feeds(&[url.to_string()], Utc::now()).expect("sync")[0];
+    let id = s.sync_feeds(&[url.as_str().into()], Utc::now()).expect("sync")[0];
     s.ingest(id, &parsed.meta, &parsed.articles, Utc::now())
         .expect("ingest");
     c.bench_function("re-ingest 730 unchanged articles", |b| {
@@ -69,7 +69,9 @@ fn parse_and_store(c: &mut Criterion) {
 fn populated(n: usize) -> (tempfile::TempDir, Store, Vec<FeedId>) {
     let dir = tempfile::tempdir().expect("tmp");
     let mut s = Store::open(&dir.path().join("p.db")).expect("open");
-    let urls: Vec<String> = (0..100).map(|i| format!("https://f{i}.example/feed")).collect();
+    let urls: Vec<tidings::store::WantedFeed> = (0..100)
+        .map(|i| format!("https://f{i}.example/feed").into())
+        .collect();
     let ids = s.sync_feeds(&urls, Utc::now()).expect("sync");
     let per = n / ids.len();
     for (f, id) in ids.iter().enumerate() {
@@ -131,6 +133,8 @@ fn render_headlines(c: &mut Criterion) {
     let settings = AppSettings {
         mark_read_on_open: true,
         article_width: 80,
+        browser: None,
+        theme: tidings::config::Theme::default(),
     };
     let (mut app, _) = App::new(feeds, Keymap::default(), settings, (120, 40));
     let q = Query::default();

@@ -33,7 +33,15 @@ fn main() -> Result<()> {
         )?;
     }
     let mut store = Store::open(&std::path::Path::new(data).join("tidings.db"))?;
-    let ids = store.sync_feeds(&urls, Utc::now())?;
+    let wanted: Vec<tidings::store::WantedFeed> = urls
+        .iter()
+        .enumerate()
+        .map(|(i, u)| tidings::store::WantedFeed {
+            url: u.clone(),
+            name: Some(format!("Feed {i}")),
+        })
+        .collect();
+    let ids = store.sync_feeds(&wanted, Utc::now())?;
     let per = articles / feeds;
     let body = "<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit. Sed do eiusmod tempor incididunt ut labore et dolore magna aliqua.</p>".repeat(4);
     for (f, id) in ids.iter().enumerate() {

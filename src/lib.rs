@@ -11,7 +11,10 @@
 //! - [`text`]: sanitising, HTML to reflowed text.
 //! - [`app`]: the pure UI model (`App::update`), messages and keymap.
 //! - [`ui`]: rendering `App` with ratatui.
-//! - [`tui`], [`event_loop`]: the terminal and the glue loop.
+//! - [`session`]: the services both front ends start from (config, store, fetcher, feeds).
+//! - [`effects`]: carrying out the model's effects, one async function each.
+//! - [`watch`]: config and store watchers that send the loop messages.
+//! - [`tui`], [`event_loop`]: the terminal and the glue loop that only dispatches.
 //! - [`opener`]: opening links in a browser without a shell.
 //! - [`commands`]: the headless command line.
 
@@ -19,6 +22,7 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod effects;
 pub mod event_loop;
 pub mod feed;
 pub mod fulltext;
@@ -26,7 +30,9 @@ pub mod model;
 pub mod opener;
 pub mod opml;
 pub mod poller;
+pub mod session;
 pub mod store;
 pub mod text;
 pub mod tui;
 pub mod ui;
+pub mod watch;

@@ -36,9 +36,8 @@ fn main() -> ExitCode {
 /// Logs go to `tidings.log` in the data dir, never to the terminal. Logging is best effort: a
 /// data dir that cannot be created is reported by the store, not here.
 fn start_logging(paths: &Paths, verbose: u8) -> Option<tracing_appender::non_blocking::WorkerGuard> {
-    if !paths.data_dir.is_dir() {
-        return None;
-    }
+    // The first run creates the data dir here, so its first session is logged too.
+    std::fs::create_dir_all(&paths.data_dir).ok()?;
     let level = match verbose {
         0 => "warn",
         1 => "info",
@@ -61,5 +60,6 @@ fn start_logging(paths: &Paths, verbose: u8) -> Option<tracing_appender::non_blo
         .with_ansi(false)
         .try_init()
         .ok()?;
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "tidings started");
     Some(guard)
 }

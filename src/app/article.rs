@@ -41,7 +41,10 @@ impl App {
             _ => self.headlines.selected_row().and_then(|r| r.link.clone()),
         };
         match link {
-            Some(l) => vec![Effect::OpenUrl(l)],
+            Some(url) => vec![Effect::OpenUrl {
+                url,
+                browser: self.settings.browser.clone(),
+            }],
             None => {
                 self.status.error = Some("this article has no link".into());
                 Vec::new()
@@ -56,7 +59,10 @@ impl App {
             .and_then(|v| v.rendered.as_ref())
             .and_then(|r| r.links.get(n - 1).cloned());
         match link {
-            Some(l) => vec![Effect::OpenUrl(l)],
+            Some(url) => vec![Effect::OpenUrl {
+                url,
+                browser: self.settings.browser.clone(),
+            }],
             None => {
                 self.status.error = Some(format!("there is no link [{n}]"));
                 Vec::new()

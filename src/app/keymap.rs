@@ -34,6 +34,8 @@ pub enum Action {
     LinkList,
     AddFeed,
     Health,
+    ApplyRedirect,
+    Suspend,
     Help,
 }
 
@@ -326,7 +328,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         action: Action::LinkList,
         name: "link_list",
-        help: "article: links (1-9 open)",
+        help: "article: list of links",
         defaults: &[c('L')],
     },
     Binding {
@@ -340,6 +342,18 @@ pub const BINDINGS: &[Binding] = &[
         name: "feed_health",
         help: "feed health",
         defaults: &[c('H')],
+    },
+    Binding {
+        action: Action::ApplyRedirect,
+        name: "apply_redirect",
+        help: "health: apply a redirect",
+        defaults: &[c('p')],
+    },
+    Binding {
+        action: Action::Suspend,
+        name: "suspend",
+        help: "suspend (fg returns)",
+        defaults: &[KeyChord::ctrl('z')],
     },
     Binding {
         action: Action::Help,
@@ -416,9 +430,10 @@ impl Keymap {
             .collect()
     }
 
-    /// Help rows: keys (joined) and description, for every action with a key.
+    /// Help rows: keys (joined) and description, for every action with a key, plus the
+    /// digits that open an article's numbered links (fixed, so never rebound).
     pub fn help_rows(&self) -> Vec<(String, &'static str)> {
-        BINDINGS
+        let mut rows: Vec<(String, &'static str)> = BINDINGS
             .iter()
             .filter_map(|b| {
                 let keys = self.keys_for(b.action);
@@ -427,7 +442,10 @@ impl Keymap {
                     (text.join(" "), b.help)
                 })
             })
-            .collect()
+            .collect();
+        let at = rows.iter().position(|(_, h)| *h == "article: list of links");
+        rows.insert(at.unwrap_or(rows.len()), ("1-9".into(), "article: open link [n]"));
+        rows
     }
 
     /// A short hint like "r" for the status line.

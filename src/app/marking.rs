@@ -35,6 +35,7 @@ impl App {
             value: !value,
             ..change.clone()
         });
+        self.begin_write();
         vec![Effect::Write(change)]
     }
 
@@ -79,6 +80,7 @@ impl App {
         for row in &mut self.headlines.rows {
             row.read = true;
         }
+        self.begin_write();
         vec![Effect::MarkAllRead(query)]
     }
 
@@ -88,13 +90,59 @@ impl App {
             return Vec::new();
         };
         self.apply_locally(&change);
-        self.status.message = Some(format!(
-            "undone ({} article{})",
-            change.ids.len(),
-            if change.ids.len() == 1 { "" } else { "s" }
-        ));
-        let mut fx = vec![Effect::Write(change)];
-        fx.push(Effect::LoadCounts);
+        self.status.message = Some("undoing…".into());
+        self.begin_write();
+        vec![Effect::Undo(change)]
+    }
+
+    /// Counts asked for now; a reply that raced a write is asked for again.
+    pub(super) fn load_counts(&self) -> Effect {
+        Effect::LoadCounts {
+            epoch: self.writes.epoch,
+        }
+    }
+
+    pub(super) fn begin_write(&mut self) {
+        self.writes.in_flight += 1;
+        self.writes.epoch += 1;
+    }
+
+    /// A write was answered; once none is in flight, counts that went stale are reloaded.
+    pub(super) fn end_write(&mut self) -> Vec<Effect> {
+        self.writes.in_flight = self.writes.in_flight.saturating_sub(1);
+        self.writes.epoch += 1;
+        if self.writes.in_flight == 0 && std::mem::take(&mut self.writes.counts_stale) {
+            return vec![self.load_counts()];
+        }
+        Vec::new()
+    }
+
+    /// Applies counts from the store unless a write raced them (the local counts already
+    /// include it, the snapshot may not); those are asked for again once writes settle.
+    pub(super) fn apply_counts(
+        &mut self,
+        epoch: u64,
+        unread: Vec<(FeedId, u64)>,
+        starred: u64,
+    ) -> Vec<Effect> {
+        if epoch == self.writes.epoch && self.writes.in_flight == 0 {
+            self.unread = unread.into_iter().collect();
+            self.starred = starred;
+            return Vec::new();
+        }
+        if self.writes.in_flight == 0 {
+            return vec![self.load_counts()];
+        }
+        self.writes.counts_stale = true;
+        Vec::new()
+    }
+
+    /// A committed undo: said only now, and the view shows the articles again.
+    pub(super) fn undone(&mut self, change: Change) -> Vec<Effect> {
+        let n = change.ids.len();
+        self.status.message = Some(format!("undone ({n} article{})", if n == 1 { "" } else { "s" }));
+        let mut fx = self.end_write();
+        fx.extend(self.reload_keeping_selection());
         fx
     }
 }

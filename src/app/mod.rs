@@ -138,6 +138,9 @@ pub struct Status {
 pub struct AppSettings {
     pub mark_read_on_open: bool,
     pub article_width: u16,
+    /// The browser command (argv) for `o` and links; `None` uses `$BROWSER` or the system's.
+    pub browser: Option<Vec<String>>,
+    pub theme: crate::config::Theme,
 }
 
 #[derive(Debug, Clone)]
@@ -160,7 +163,19 @@ pub struct App {
     pub starred: u64,
     /// Rows of the health view, loaded when it opens.
     pub health: Vec<crate::model::FeedState>,
+    /// Writes in flight, so counts read before they commit are not shown.
+    pub writes: Writes,
     pub quit: bool,
+}
+
+/// Bookkeeping of marks sent to the store and not yet answered.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Writes {
+    pub in_flight: usize,
+    /// Bumped when a write starts or ends; counts asked at another epoch may have raced one.
+    pub epoch: u64,
+    /// Counts arrived while writes were in flight: ask again when they settle.
+    pub counts_stale: bool,
 }
 
 /// Rows of the headline list that fit a terminal of `height` (borders and status line off).
@@ -217,12 +232,13 @@ impl App {
             errors: HashMap::new(),
             starred: 0,
             health: Vec::new(),
+            writes: Writes::default(),
             quit: false,
         };
         app.rebuild_entries();
         // The window first: it is what the first frame is waiting for.
         let mut fx = app.change_view();
-        fx.push(Effect::LoadCounts);
+        fx.push(app.load_counts());
         (app, fx)
     }
 
@@ -260,7 +276,7 @@ impl App {
             // Another process changed the store: counts and the visible window are reloaded,
             // keeping the selected article selected.
             Msg::StoreChanged => {
-                let mut fx = vec![Effect::LoadCounts];
+                let mut fx = vec![self.load_counts()];
                 if !self.headlines.loading {
                     fx.extend(self.reload_keeping_selection());
                 }
@@ -295,7 +311,9 @@ impl App {
             Mode::AddFeed { input } => return self.on_add_key(k, input),
             Mode::Normal => {}
         }
+        // A key press is the user moving on: last action's message and error make way.
         self.status.message = None;
+        self.status.error = None;
         if self.focus == Focus::Article
             && let Key::Char(c @ '1'..='9') = k.key
         {
@@ -314,6 +332,7 @@ impl App {
                 Vec::new()
             }
             Action::Quit => self.quit(),
+            Action::Suspend => vec![Effect::Suspend],
             Action::Search => {
                 self.mode = Mode::Search {
                     input: String::new(),
@@ -598,7 +617,7 @@ impl App {
                 self.focus = Focus::Headlines;
                 let mut fx = self.change_view();
                 self.headlines.pending = Pending::FirstUnread;
-                fx.push(Effect::LoadCounts);
+                fx.push(self.load_counts());
                 fx
             }
             _ => {
@@ -687,7 +706,7 @@ impl App {
     pub fn set_feeds(&mut self, feeds: Vec<FeedInfo>) -> Vec<Effect> {
         self.feeds = feeds;
         self.rebuild_entries();
-        let mut fx = vec![Effect::LoadCounts];
+        let mut fx = vec![self.load_counts()];
         fx.extend(self.change_view());
         fx
     }

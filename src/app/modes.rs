@@ -43,7 +43,7 @@ impl App {
         let n = self.health.len();
         let action = self.keymap.action(k);
         let selected = match (k.key, action) {
-            (Key::Char('p'), _) => {
+            (_, Some(Action::ApplyRedirect)) => {
                 let Some(f) = self.health.get(selected) else {
                     return Vec::new();
                 };

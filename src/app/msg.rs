@@ -50,6 +50,8 @@ pub enum StoreReply {
         body: Option<Box<ArticleBody>>,
     },
     Counts {
+        /// The model's write epoch when the counts were asked for.
+        epoch: u64,
         unread: Vec<(FeedId, u64)>,
         starred: u64,
         errors: Vec<(FeedId, String)>,
@@ -58,6 +60,17 @@ pub enum StoreReply {
     },
     MarkedAll {
         ids: Vec<ArticleId>,
+    },
+    MarkAllFailed {
+        error: String,
+    },
+    /// A marking was committed.
+    Written {
+        change: Change,
+    },
+    /// An undo was committed.
+    Undone {
+        change: Change,
     },
     /// Per-feed health for the health view.
     Health(Vec<crate::model::FeedState>),
@@ -106,10 +119,18 @@ pub enum Effect {
         limit: usize,
     },
     LoadBody(ArticleId),
-    LoadCounts,
+    /// Unread and starred counts; `epoch` tells a reply that raced a write from a current one.
+    LoadCounts {
+        epoch: u64,
+    },
     Write(Change),
+    /// Write the reverse of an earlier change; reported as undone once committed.
+    Undo(Change),
     MarkAllRead(Query),
-    OpenUrl(String),
+    OpenUrl {
+        url: String,
+        browser: Option<Vec<String>>,
+    },
     /// Fetch the article's page, extract the article and cache it.
     FetchFullText {
         id: ArticleId,
@@ -124,5 +145,7 @@ pub enum Effect {
         from: String,
         to: String,
     },
+    /// Stop the process like a shell's ctrl-z, terminal restored meanwhile.
+    Suspend,
     Quit,
 }

@@ -96,6 +96,7 @@ impl App {
                 Vec::new()
             }
             StoreReply::Counts {
+                epoch,
                 unread,
                 starred,
                 errors,
@@ -106,11 +107,10 @@ impl App {
                         f.name = crate::text::sanitize_line(&title);
                     }
                 }
-                self.unread = unread.into_iter().collect();
-                self.starred = starred;
+                let fx = self.apply_counts(epoch, unread, starred);
                 self.errors = errors.into_iter().collect();
                 self.rebuild_entries();
-                Vec::new()
+                fx
             }
             StoreReply::Health(rows) => {
                 self.health = rows;
@@ -121,15 +121,26 @@ impl App {
             }
             StoreReply::MarkedAll { ids } => {
                 if !ids.is_empty() {
-                    self.status.message = Some(format!("marked {} read (u undoes)", ids.len()));
+                    let undo = self.keymap.hint(Action::Undo);
+                    self.status.message = Some(format!("marked {} read ({undo} undoes)", ids.len()));
                     self.undo.push(Change {
                         ids,
                         field: Field::Read,
                         value: false,
                     });
                 }
-                vec![Effect::LoadCounts]
+                self.writes.counts_stale = true;
+                self.end_write()
             }
+            StoreReply::MarkAllFailed { error } => {
+                self.status.error = Some(format!("could not mark read: {error}"));
+                self.writes.counts_stale = true;
+                let mut fx = self.end_write();
+                fx.extend(self.reload_keeping_selection());
+                fx
+            }
+            StoreReply::Written { .. } => self.end_write(),
+            StoreReply::Undone { change } => self.undone(change),
             StoreReply::WriteFailed { error, change } => {
                 let revert = Change {
                     value: !change.value,
@@ -144,7 +155,8 @@ impl App {
                     self.undo.remove(pos);
                 }
                 self.status.error = Some(format!("could not save: {error}"));
-                vec![Effect::LoadCounts]
+                self.writes.counts_stale = true;
+                self.end_write()
             }
         }
     }
@@ -179,7 +191,7 @@ impl App {
             PollEvent::PassFinished(summary) => {
                 self.status.progress = None;
                 self.status.message = Some(summary.line());
-                vec![Effect::LoadCounts]
+                vec![self.load_counts()]
             }
         }
     }

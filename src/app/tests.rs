@@ -47,13 +47,15 @@ fn settings() -> AppSettings {
     AppSettings {
         mark_read_on_open: true,
         article_width: 80,
+        browser: None,
+        theme: crate::config::Theme::default(),
     }
 }
 
 /// A model showing `rows` in its current view.
 fn app_with(rows: Vec<ArticleSummary>) -> App {
     let (mut app, fx) = App::new(feeds(), Keymap::default(), settings(), (100, 30));
-    assert!(fx.contains(&Effect::LoadCounts));
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadCounts { .. })));
     let generation = app.headlines.generation;
     let total = rows.len();
     app.update(Msg::Store(StoreReply::Window {
@@ -64,6 +66,7 @@ fn app_with(rows: Vec<ArticleSummary>) -> App {
         kept_at: None,
     }));
     app.update(Msg::Store(StoreReply::Counts {
+        epoch: app.writes.epoch,
         unread: vec![(FeedId(1), 2), (FeedId(2), 1)],
         starred: 0,
         errors: vec![],
@@ -143,13 +146,13 @@ fn toggle_read_star_and_undo_several_levels() {
     );
     assert!(app.headlines.rows[0].read && app.headlines.rows[0].starred);
     let fx = app.update(key('u'));
-    assert!(fx.contains(&Effect::Write(Change {
+    assert!(fx.contains(&Effect::Undo(Change {
         ids: vec![ArticleId(10)],
         field: Field::Starred,
         value: false
     })));
     let fx = app.update(key('u'));
-    assert!(fx.contains(&Effect::Write(Change {
+    assert!(fx.contains(&Effect::Undo(Change {
         ids: vec![ArticleId(10)],
         field: Field::Read,
         value: false
@@ -173,11 +176,93 @@ fn mark_all_read_is_undoable() {
         ids: vec![ArticleId(10), ArticleId(11)],
     }));
     let fx = app.update(key('u'));
-    assert!(fx.contains(&Effect::Write(Change {
+    let change = Change {
         ids: vec![ArticleId(10), ArticleId(11)],
         field: Field::Read,
-        value: false
-    })));
+        value: false,
+    };
+    assert!(fx.contains(&Effect::Undo(change.clone())));
+    // Said only once the store has it.
+    assert_ne!(app.status.message.as_deref(), Some("undone (2 articles)"));
+    app.update(Msg::Store(StoreReply::Undone { change }));
+    assert_eq!(app.status.message.as_deref(), Some("undone (2 articles)"));
+}
+
+fn counts(app: &App, epoch: u64, unread: u64) -> Msg {
+    Msg::Store(StoreReply::Counts {
+        epoch,
+        unread: vec![(app.feeds[0].id, unread)],
+        starred: 0,
+        errors: vec![],
+        titles: vec![],
+    })
+}
+
+fn asked_epoch(fx: &[Effect]) -> Option<u64> {
+    fx.iter().find_map(|e| match e {
+        Effect::LoadCounts { epoch } => Some(*epoch),
+        _ => None,
+    })
+}
+
+#[test]
+fn counts_read_before_a_write_commits_never_overwrite_it() {
+    let mut app = app_with(vec![row(10, 1, false), row(11, 1, false)]);
+    let id = app.feeds[0].id;
+    let asked = app.writes.epoch;
+    app.update(counts(&app, asked, 2));
+    app.update(key('l'));
+    let fx = app.update(key('r'));
+    let Some(Effect::Write(change)) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(app.unread[&id], 1);
+    // A count asked before the mark, read before its commit, arrives: it must not win.
+    let fx = app.update(counts(&app, asked, 2));
+    assert_eq!(app.unread[&id], 1, "a stale snapshot would show 2");
+    assert!(fx.is_empty());
+    // Once the write is in, the counts are asked for again and then applied.
+    let fx = app.update(Msg::Store(StoreReply::Written { change }));
+    let epoch = asked_epoch(&fx).expect("counts asked again");
+    app.update(counts(&app, epoch, 1));
+    assert_eq!(app.unread[&id], 1);
+}
+
+#[test]
+fn mark_all_then_undo_ends_with_the_store_counts() {
+    let mut app = app_with(vec![row(10, 1, false), row(11, 1, false)]);
+    let id = app.feeds[0].id;
+    app.update(counts(&app, app.writes.epoch, 2));
+    app.update(key('l'));
+    app.update(key('A'));
+    let fx = app.update(Msg::Store(StoreReply::MarkedAll {
+        ids: vec![ArticleId(10), ArticleId(11)],
+    }));
+    let epoch = asked_epoch(&fx).expect("counts after mark all");
+    app.update(counts(&app, epoch, 0));
+    assert_eq!(app.unread[&id], 0);
+    let fx = app.update(key('u'));
+    let Some(Effect::Undo(change)) = fx.first().cloned() else {
+        panic!("{fx:?}")
+    };
+    // The count read raced the undo: dropped, and asked again after the commit.
+    app.update(counts(&app, epoch, 0));
+    let fx = app.update(Msg::Store(StoreReply::Undone { change }));
+    let epoch = asked_epoch(&fx).expect("counts after the undo");
+    app.update(counts(&app, epoch, 2));
+    assert_eq!(app.unread[&id], 2);
+    assert_eq!(app.entries[0].unread, 2, "All unread shows the store's count");
+}
+
+#[test]
+fn an_error_clears_at_the_next_key() {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    app.update(key('l'));
+    app.update(Msg::Key(KeyChord::plain(Key::Enter)));
+    app.update(key('7'));
+    assert_eq!(app.status.error.as_deref(), Some("there is no link [7]"));
+    app.update(key('R'));
+    assert_eq!(app.status.error, None);
 }
 
 #[test]
@@ -357,7 +442,10 @@ fn article_pane_scrolls_and_opens_numbered_links() {
     assert!(app.article.as_ref().expect("open").scroll > 1);
     assert_eq!(
         app.update(key('1')),
-        vec![Effect::OpenUrl("https://x.example/".into())]
+        vec![Effect::OpenUrl {
+            url: "https://x.example/".into(),
+            browser: None
+        }]
     );
     assert!(app.update(key('7')).is_empty());
     assert!(app.status.error.is_some());
@@ -533,7 +621,7 @@ fn config_reload_replaces_feeds_and_rejection_keeps_them() {
         keymap: Keymap::default(),
         settings: settings(),
     });
-    assert!(fx.contains(&Effect::LoadCounts));
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadCounts { .. })));
     assert!(app.entries.iter().any(|e| e.label == "Gamma"));
     assert_eq!(app.status.error, None);
 }
@@ -544,7 +632,7 @@ fn changes_from_another_process_reload_counts_and_the_view_keeping_selection() {
     app.update(key('l'));
     app.update(key('j'));
     let fx = app.update(Msg::StoreChanged);
-    assert_eq!(fx[0], Effect::LoadCounts);
+    assert!(matches!(fx[0], Effect::LoadCounts { .. }));
     let Some(Effect::LoadWindow { around, .. }) = fx.get(1) else {
         panic!("{fx:?}")
     };

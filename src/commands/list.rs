@@ -3,12 +3,12 @@
 use anyhow::Result;
 use chrono::Utc;
 
-use super::{Context, UsageError, display_name, write_stdout};
+use super::{Session, UsageError, display_name, write_stdout};
 use crate::cli::ListArgsValid;
 use crate::model::{FeedId, Query, Scope};
 use crate::text::sanitize_line;
 
-pub fn run(ctx: &Context, args: &ListArgsValid) -> Result<i32> {
+pub fn run(ctx: &Session, args: &ListArgsValid) -> Result<i32> {
     let (store, ids) = ctx.open_store()?;
     let scope = if let Some(needle) = &args.feed {
         Scope::Feeds(vec![ids[ctx.feed_index(needle)?]])

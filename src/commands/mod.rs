@@ -14,60 +14,8 @@ use chrono::Utc;
 
 use crate::cli::{Command, Mark};
 use crate::config::{Config, Paths};
-use crate::model::{ArticleId, FeedId, FeedState};
-use crate::store::Store;
-
-/// Paths and the loaded config, shared by every command.
-pub struct Context {
-    pub paths: Paths,
-    pub config: Config,
-}
-
-/// An error that should exit with status 2 (usage or config).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
-impl Context {
-    /// Resolves paths, writes the default config on first run, and loads it.
-    pub fn load(paths: Paths) -> Result<Context> {
-        if crate::config::write_default_if_missing(&paths.config_file)? {
-            eprintln!(
-                "tidings: wrote the default config to {}",
-                paths.config_file.display()
-            );
-        }
-        let config = Config::load(&paths.config_file)?;
-        Ok(Context { paths, config })
-    }
-
-    /// Opens the store and registers the config's feeds; returns their ids in config order.
-    pub fn open_store(&self) -> Result<(Store, Vec<FeedId>)> {
-        let mut store = Store::open(&self.paths.database())?;
-        let urls: Vec<String> = self.config.feeds.iter().map(|f| f.url.to_string()).collect();
-        let ids = store.sync_feeds(&urls, Utc::now())?;
-        Ok((store, ids))
-    }
-
-    /// Finds the configured feed named by `needle` (name or URL).
-    pub fn feed_index(&self, needle: &str) -> Result<usize> {
-        self.config
-            .feeds
-            .iter()
-            .position(|f| f.url.as_str() == needle)
-            .or_else(|| {
-                let spec = self.config.feed_by_name_or_url(needle)?;
-                self.config.feeds.iter().position(|f| f == spec)
-            })
-            .ok_or_else(|| {
-                UsageError(format!(
-                    "no feed named '{needle}' in {}",
-                    self.config.path.display()
-                ))
-                .into()
-            })
-    }
-}
+use crate::model::{ArticleId, FeedState};
+pub use crate::session::{Session, UsageError};
 
 /// The name shown for a feed: the config name, else the feed's own title, else its URL.
 pub fn display_name(config: &Config, state: &FeedState) -> String {
@@ -88,7 +36,7 @@ pub fn run(command: Command, paths: Paths) -> Result<i32> {
         Command::ConfigCheck => config_check(paths),
         Command::Tui => Err(anyhow::anyhow!("the terminal UI is started by main")),
         other => {
-            let ctx = Context::load(paths)?;
+            let ctx = Session::load(paths)?;
             match other {
                 Command::Refresh { feed } => refresh::run(&ctx, feed.as_deref()),
                 Command::List(args) => list::run(&ctx, &args),
@@ -133,7 +81,7 @@ pub fn write_stdout(bytes: &[u8]) -> Result<()> {
 }
 
 fn config_check(paths: Paths) -> Result<i32> {
-    let ctx = Context::load(paths)?;
+    let ctx = Session::load(paths)?;
     let text = format!(
         "config: {} (ok: {} feeds, {} tags)\ndata:   {}\nstore:  {}\n",
         ctx.paths.config_file.display(),
@@ -146,7 +94,7 @@ fn config_check(paths: Paths) -> Result<i32> {
     Ok(0)
 }
 
-fn mark_cmd(ctx: &Context, ids: &[i64], mark: Mark) -> Result<i32> {
+fn mark_cmd(ctx: &Session, ids: &[i64], mark: Mark) -> Result<i32> {
     let (mut store, _) = ctx.open_store()?;
     let ids: Vec<ArticleId> = ids.iter().map(|i| ArticleId(*i)).collect();
     for id in &ids {
@@ -164,7 +112,7 @@ fn mark_cmd(ctx: &Context, ids: &[i64], mark: Mark) -> Result<i32> {
     Ok(0)
 }
 
-fn feeds(ctx: &Context, json: bool) -> Result<i32> {
+fn feeds(ctx: &Session, json: bool) -> Result<i32> {
     let (store, _) = ctx.open_store()?;
     let states = store.feeds(Utc::now())?;
     let mut out = String::new();

@@ -5,11 +5,11 @@ use std::path::Path;
 use anyhow::{Context as _, Result};
 use chrono::Utc;
 
-use super::{Context, UsageError, write_stdout};
+use super::{Session, UsageError, write_stdout};
 use crate::config::edit::{NewFeed, edit_file, write_atomic};
 use crate::opml::{self, OpmlFeed};
 
-pub fn import(ctx: &Context, file: &Path) -> Result<i32> {
+pub fn import(ctx: &Session, file: &Path) -> Result<i32> {
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read '{}'", file.display()))?;
     let feeds = opml::read(&text).map_err(|e| UsageError(format!("{}: {e}", file.display())))?;
     let mut bad = Vec::new();
@@ -54,7 +54,7 @@ pub fn import(ctx: &Context, file: &Path) -> Result<i32> {
     Ok(0)
 }
 
-pub fn export(ctx: &Context, file: Option<&Path>) -> Result<i32> {
+pub fn export(ctx: &Session, file: Option<&Path>) -> Result<i32> {
     let (store, ids) = ctx.open_store()?;
     let feeds: Vec<OpmlFeed> = ctx
         .config

@@ -8,43 +8,14 @@ use anyhow::{Context as _, Result};
 use chrono::Utc;
 use tokio::sync::mpsc;
 
-use super::{Context, write_stdout};
-use crate::feed::{FetchLimits, Fetcher};
-use crate::poller::{PassSummary, PollEvent, PollFeed, Refresher};
+use super::{Session, write_stdout};
+use crate::poller::{FeedFailure, PassSummary, PollEvent, Refresher};
 use crate::store::StoreHandle;
 
-/// The poller's feed list from the config and the ids the store gave them.
-pub fn poll_feeds(ctx: &Context, ids: &[crate::model::FeedId]) -> Vec<PollFeed> {
-    ctx.config
-        .feeds
-        .iter()
-        .zip(ids)
-        .map(|(f, id)| PollFeed {
-            id: *id,
-            url: f.url.clone(),
-            refresh_interval: f.refresh_interval.unwrap_or(ctx.config.settings.refresh_interval),
-        })
-        .collect()
-}
-
-/// Builds the HTTP client from the settings.
-pub fn fetcher(ctx: &Context) -> Result<Fetcher> {
-    let s = &ctx.config.settings;
-    Fetcher::new(
-        &s.user_agent,
-        FetchLimits {
-            timeout: s.timeout,
-            max_size: s.max_feed_size,
-            max_redirects: 10,
-        },
-    )
-    .context("cannot set up the HTTP client")
-}
-
-pub fn run(ctx: &Context, only: Option<&str>) -> Result<i32> {
+pub fn run(ctx: &Session, only: Option<&str>) -> Result<i32> {
     let (store, ids) = ctx.open_store()?;
     drop(store);
-    let mut feeds = poll_feeds(ctx, &ids);
+    let mut feeds = crate::session::poll_feeds(&ctx.config, &ids);
     if let Some(needle) = only {
         let i = ctx.feed_index(needle)?;
         feeds = vec![feeds[i].clone()];
@@ -56,7 +27,7 @@ pub fn run(ctx: &Context, only: Option<&str>) -> Result<i32> {
         .context("cannot start the async runtime")?;
     let handle = StoreHandle::open(&ctx.paths.database())?;
     let refresher = Refresher::new(
-        fetcher(ctx)?,
+        ctx.fetcher()?,
         handle.clone(),
         ctx.config.settings.concurrency,
         ctx.config.settings.per_host,
@@ -77,13 +48,21 @@ pub fn run(ctx: &Context, only: Option<&str>) -> Result<i32> {
     let mut out = summary.line();
     out.push('\n');
     for (url, err) in &summary.failed {
-        out.push_str(&format!("  failed: {url}: {}\n", crate::text::sanitize_line(err)));
+        out.push_str(&format!(
+            "  failed: {}: {}\n",
+            crate::text::display_url(url),
+            crate::text::sanitize_line(&err.to_string())
+        ));
     }
     write_stdout(out.as_bytes())?;
     if let Some(e) = summary.store_error {
         anyhow::bail!("the store could not be written: {e}");
     }
-    if summary.failed.iter().any(|(_, e)| e.starts_with("store:")) {
+    if summary
+        .failed
+        .iter()
+        .any(|(_, e)| matches!(e, FeedFailure::Store(_)))
+    {
         anyhow::bail!("the store could not be written");
     }
     Ok(0)

@@ -4,10 +4,10 @@
 
 use anyhow::{Context as _, Result};
 
-use super::{Context, UsageError, write_stdout};
+use super::{Session, UsageError, write_stdout};
 use crate::model::ArticleId;
 
-pub fn run(ctx: &Context, id: i64, width: Option<u16>, full: bool) -> Result<i32> {
+pub fn run(ctx: &Session, id: i64, width: Option<u16>, full: bool) -> Result<i32> {
     let (mut store, _) = ctx.open_store()?;
     let Some(mut body) = store.body(ArticleId(id))? else {
         return Err(UsageError(format!("no article with id {id}")).into());
@@ -25,7 +25,7 @@ pub fn run(ctx: &Context, id: i64, width: Option<u16>, full: bool) -> Result<i32
             .enable_all()
             .build()
             .context("cannot start the async runtime")?;
-        let fetcher = super::refresh::fetcher(ctx)?;
+        let fetcher = ctx.fetcher()?;
         let link = body.summary.link.clone();
         match runtime.block_on(crate::fulltext::fetch_full_text(&fetcher, link.as_deref())) {
             Ok(html) => {

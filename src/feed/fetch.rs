@@ -95,15 +95,29 @@ pub fn install_crypto_provider() {
 }
 
 impl Fetcher {
+    /// A client that honours the standard proxy variables (`HTTPS_PROXY`, `HTTP_PROXY`,
+    /// `ALL_PROXY`, and `NO_PROXY` for the hosts that bypass them).
     pub fn new(user_agent: &str, limits: FetchLimits) -> Result<Fetcher, FetchError> {
+        Fetcher::build(user_agent, limits, true)
+    }
+
+    /// A client that ignores proxy variables: for tests against servers on 127.0.0.1.
+    pub fn direct(user_agent: &str, limits: FetchLimits) -> Result<Fetcher, FetchError> {
+        Fetcher::build(user_agent, limits, false)
+    }
+
+    fn build(user_agent: &str, limits: FetchLimits, proxies: bool) -> Result<Fetcher, FetchError> {
         install_crypto_provider();
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder();
+        if !proxies {
+            builder = builder.no_proxy();
+        }
+        let client = builder
             .user_agent(user_agent)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(limits.timeout.min(Duration::from_secs(15)))
             .read_timeout(limits.timeout)
             .pool_idle_timeout(Duration::from_secs(30))
-            .no_proxy()
             .build()
             .map_err(|e| FetchError::Http(e.to_string()))?;
         Ok(Fetcher { client, limits })

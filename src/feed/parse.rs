@@ -407,7 +407,7 @@ mod fuzz {
             }
             let dir = tempfile::tempdir().expect("tmp");
             let mut store = crate::store::Store::open(&dir.path().join("f.db")).expect("open");
-            let feed = store.sync_feeds(&[url.to_string()], chrono::Utc::now()).expect("sync")[0];
+            let feed = store.sync_feeds(&[url.as_str().into()], chrono::Utc::now()).expect("sync")[0];
             store.ingest(feed, &parsed.meta, &parsed.articles, chrono::Utc::now()).expect("ingest");
             let again = store.ingest(feed, &parsed.meta, &parsed.articles, chrono::Utc::now()).expect("again");
             prop_assert_eq!(again.new, 0, "re-ingesting the same bytes adds nothing");

@@ -3,16 +3,25 @@
 //! Two dedicated threads, each owning a connection: one serialises every write, the other
 //! answers reads. With WAL, reads never wait behind a long ingest, and no lock is ever held
 //! across an `.await`. Jobs are closures; replies come back over `oneshot` channels.
+//!
+//! The writer also notices commits made by other processes (a cron `tidings refresh`, a second
+//! UI): between jobs, and every [`CHANGE_CHECK`] when idle, it compares its connection's
+//! `data_version`, which moves only for other connections' commits. Watchers subscribe with
+//! [`StoreHandle::external_changes`] and never wait behind the write queue.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
+use std::time::Duration;
 
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 use super::{Error, Result, Store};
 
 type Job = Box<dyn FnOnce(&mut Store) + Send>;
+
+/// How often an idle writer looks for other processes' commits.
+pub const CHANGE_CHECK: Duration = Duration::from_secs(2);
 
 struct Worker {
     tx: mpsc::Sender<Job>,
@@ -20,12 +29,25 @@ struct Worker {
 }
 
 impl Worker {
-    fn spawn(name: &str, mut store: Store) -> std::io::Result<Worker> {
+    /// `changes`, when given, is bumped each time another connection has committed.
+    fn spawn(name: &str, mut store: Store, changes: Option<watch::Sender<u64>>) -> std::io::Result<Worker> {
         let (tx, rx) = mpsc::channel::<Job>();
         let thread = std::thread::Builder::new().name(name.into()).spawn(move || {
+            let mut seen = store.data_version().ok();
             // Runs until every sender is gone, so queued writes drain before shutdown.
-            while let Ok(job) = rx.recv() {
-                job(&mut store);
+            loop {
+                match rx.recv_timeout(CHANGE_CHECK) {
+                    Ok(job) => job(&mut store),
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+                if let Some(changes) = &changes {
+                    let now = store.data_version().ok();
+                    if now.is_some() && seen.is_some() && now != seen {
+                        changes.send_modify(|n| *n += 1);
+                    }
+                    seen = now.or(seen);
+                }
             }
         })?;
         Ok(Worker {
@@ -50,6 +72,7 @@ impl Worker {
 pub struct StoreHandle {
     writer: Arc<Worker>,
     reader: Arc<Worker>,
+    changes: watch::Receiver<u64>,
 }
 
 impl StoreHandle {
@@ -61,9 +84,11 @@ impl StoreHandle {
             path: path.to_path_buf(),
             reason: format!("cannot start store thread: {e}"),
         };
+        let (changed, changes) = watch::channel(0);
         Ok(StoreHandle {
-            writer: Arc::new(Worker::spawn("tidings-store-w", writer).map_err(spawn_err)?),
-            reader: Arc::new(Worker::spawn("tidings-store-r", reader).map_err(spawn_err)?),
+            writer: Arc::new(Worker::spawn("tidings-store-w", writer, Some(changed)).map_err(spawn_err)?),
+            reader: Arc::new(Worker::spawn("tidings-store-r", reader, None).map_err(spawn_err)?),
+            changes,
         })
     }
 
@@ -75,18 +100,20 @@ impl StoreHandle {
         self.writer.call(f).await
     }
 
-    /// Runs `f` on the reader thread.
-    pub async fn read<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&mut Store) -> T + Send + 'static,
-    ) -> Result<T> {
-        self.reader.call(f).await
+    /// Runs `f` on the reader thread; it cannot write.
+    pub async fn read<T: Send + 'static>(&self, f: impl FnOnce(&Store) -> T + Send + 'static) -> Result<T> {
+        self.reader.call(move |s: &mut Store| f(s)).await
+    }
+
+    /// Changes each time another process (or connection) has committed to the store.
+    pub fn external_changes(&self) -> watch::Receiver<u64> {
+        self.changes.clone()
     }
 
     /// Waits for queued writes to finish. Other clones must be dropped first for the threads
     /// to end; this joins them if this is the last handle.
     pub fn close(self) {
-        let StoreHandle { writer, reader } = self;
+        let StoreHandle { writer, reader, .. } = self;
         for worker in [writer, reader] {
             if let Ok(worker) = Arc::try_unwrap(worker) {
                 let Worker { tx, thread } = worker;

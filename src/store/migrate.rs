@@ -72,6 +72,11 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX articles_by_time;
     CREATE INDEX articles_by_time ON articles (sort_ts DESC, id DESC, feed_id, read, starred);
     "#,
+    // 2 -> 3: the name the config gives a feed, so a feed whose URL is edited by hand keeps its
+    // identity (and its read and starred articles) when its name stays.
+    r#"
+    ALTER TABLE feeds ADD COLUMN config_name TEXT;
+    "#,
 ];
 
 /// The schema version this binary writes.

@@ -4,6 +4,7 @@
 //! transaction. List queries read the `articles` table only; bodies live in `bodies` and are
 //! loaded one article at a time.
 
+mod feeds;
 mod handle;
 pub mod migrate;
 
@@ -18,6 +19,7 @@ use crate::model::{
     ArticleBody, ArticleId, ArticleSummary, Enclosure, FeedId, FeedMeta, FeedState, NewArticle, Query, Scope,
 };
 
+pub use feeds::WantedFeed;
 pub use handle::StoreHandle;
 
 #[derive(Debug, thiserror::Error)]
@@ -112,70 +114,6 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// Makes the store's feed rows match the config: known URLs become active (created if new),
-    /// others inactive. Inactive feeds keep their articles until retention.
-    pub fn sync_feeds(&mut self, urls: &[String], now: DateTime<Utc>) -> Result<Vec<FeedId>> {
-        // Usually nothing changed since the last run: answer from one read, without taking
-        // the write lock (every command calls this on start).
-        if let Some(ids) = self.feeds_unchanged(urls)? {
-            return Ok(ids);
-        }
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS wanted (url TEXT PRIMARY KEY)",
-            [],
-        )?;
-        tx.execute("DELETE FROM temp.wanted", [])?;
-        let mut ids = Vec::with_capacity(urls.len());
-        {
-            let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO feeds (url) VALUES (?1)")?;
-            let mut want = tx.prepare_cached("INSERT OR IGNORE INTO temp.wanted (url) VALUES (?1)")?;
-            let mut get = tx.prepare_cached("SELECT id FROM feeds WHERE url = ?1")?;
-            for url in urls {
-                insert.execute([url])?;
-                want.execute([url])?;
-                ids.push(FeedId(get.query_row([url], |r| r.get(0))?));
-            }
-        }
-        tx.execute(
-            "UPDATE feeds SET active = 1, removed_at = NULL
-             WHERE url IN (SELECT url FROM temp.wanted) AND active = 0",
-            [],
-        )?;
-        tx.execute(
-            "UPDATE feeds SET active = 0, removed_at = ?1
-             WHERE url NOT IN (SELECT url FROM temp.wanted) AND active = 1",
-            [ts(now)],
-        )?;
-        tx.commit()?;
-        Ok(ids)
-    }
-
-    /// The ids of `urls` if the store's active feeds are exactly those URLs.
-    fn feeds_unchanged(&self, urls: &[String]) -> Result<Option<Vec<FeedId>>> {
-        let mut stmt = self.conn.prepare_cached("SELECT url, id, active FROM feeds")?;
-        let known: std::collections::HashMap<String, (i64, bool)> = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    (r.get::<_, i64>(1)?, r.get::<_, bool>(2)?),
-                ))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut ids = Vec::with_capacity(urls.len());
-        for url in urls {
-            match known.get(url) {
-                Some((id, true)) => ids.push(FeedId(*id)),
-                _ => return Ok(None),
-            }
-        }
-        let wanted: std::collections::HashSet<&str> = urls.iter().map(String::as_str).collect();
-        let extra_active = known
-            .iter()
-            .any(|(u, (_, active))| *active && !wanted.contains(u.as_str()));
-        Ok((!extra_active).then_some(ids))
     }
 
     /// Inserts new articles and updates changed ones, in one transaction. Read and starred

@@ -106,7 +106,7 @@ fn reingest_with_changed_content_and_rename_keeps_read_and_star() {
 fn removing_and_re_adding_a_feed_keeps_state() {
     let (_d, mut s) = open();
     let url = "https://a.example/feed".to_string();
-    let feed = s.sync_feeds(std::slice::from_ref(&url), now()).expect("sync")[0];
+    let feed = s.sync_feeds(&[url.clone().into()], now()).expect("sync")[0];
     s.ingest(feed, &FeedMeta::default(), &[article("1", "one", "x")], now())
         .expect("ingest");
     let ids = s.ids(&Query::default()).expect("ids");
@@ -118,7 +118,7 @@ fn removing_and_re_adding_a_feed_keeps_state() {
         0,
         "removed feeds are hidden"
     );
-    let again = s.sync_feeds(&[url], now()).expect("re-added")[0];
+    let again = s.sync_feeds(&[url.into()], now()).expect("re-added")[0];
     assert_eq!(again, feed);
     let h = s.headlines(&Query::default(), 0, 10).expect("heads");
     assert!(h[0].read && h[0].starred);
@@ -377,7 +377,7 @@ fn a_full_disk_fails_the_ingest_and_keeps_everything_else() {
 #[test]
 fn syncing_an_unchanged_feed_list_writes_nothing() {
     let (_d, mut s) = open();
-    let urls: Vec<String> = vec!["https://a.example/".into(), "https://b.example/".into()];
+    let urls: Vec<WantedFeed> = vec!["https://a.example/".into(), "https://b.example/".into()];
     let first = s.sync_feeds(&urls, now()).expect("sync");
     let before = s.conn.total_changes();
     assert_eq!(s.sync_feeds(&urls, now()).expect("again"), first);
@@ -386,4 +386,110 @@ fn syncing_an_unchanged_feed_list_writes_nothing() {
     assert_eq!(fewer, first[..1].to_vec());
     assert!(s.conn.total_changes() > before);
     assert_eq!(s.count(&Query::default()).expect("count"), 0);
+}
+
+fn named(url: &str, name: Option<&str>) -> WantedFeed {
+    WantedFeed {
+        url: url.into(),
+        name: name.map(str::to_string),
+    }
+}
+
+/// A feed with two articles, one read and one starred; returns its id.
+fn feed_with_marks(s: &mut Store, wanted: &[WantedFeed]) -> (FeedId, Vec<ArticleId>) {
+    let feed = s.sync_feeds(wanted, now()).expect("sync")[0];
+    s.ingest(
+        feed,
+        &FeedMeta::default(),
+        &[article("a", "One", "x"), article("b", "Two", "y")],
+        now(),
+    )
+    .expect("ingest");
+    let ids = s.ids(&Query::default()).expect("ids");
+    s.set_read(&ids[..1], true).expect("read");
+    s.set_starred(&ids[1..], true).expect("star");
+    (feed, ids)
+}
+
+fn marks(s: &Store) -> (u64, u64, u64) {
+    let all = s.count(&Query::default()).expect("all");
+    let unread = s
+        .count(&Query {
+            unread_only: true,
+            ..Query::default()
+        })
+        .expect("unread");
+    let starred = s
+        .count(&Query {
+            starred_only: true,
+            ..Query::default()
+        })
+        .expect("starred");
+    (all, unread, starred)
+}
+
+#[test]
+fn following_a_redirect_keeps_the_feed_and_its_marks() {
+    let (_d, mut s) = open();
+    let (feed, _) = feed_with_marks(&mut s, &["https://old.example/rss".into()]);
+    let rec = FetchRecord {
+        status: Some(200),
+        redirect_url: Some("https://new.example/feed.xml".into()),
+        ..FetchRecord::default()
+    };
+    s.record_success(feed, &rec, now()).expect("record");
+    let after = s
+        .sync_feeds(&["https://new.example/feed.xml".into()], now())
+        .expect("moved");
+    assert_eq!(after, vec![feed], "the same row, not a new feed");
+    assert_eq!(marks(&s), (2, 1, 1));
+    let state = s.feed_state(feed).expect("state").expect("feed");
+    assert_eq!(state.url, "https://new.example/feed.xml");
+    assert_eq!(state.redirect_url, None);
+}
+
+#[test]
+fn a_url_edited_by_hand_keeps_the_feed_by_name_or_by_site() {
+    let (_d, mut s) = open();
+    let (feed, _) = feed_with_marks(
+        &mut s,
+        &[
+            named("http://blog.example/rss", Some("Blog")),
+            "https://other.example/".into(),
+        ],
+    );
+    // Same name, another host: the same feed.
+    let moved = s
+        .sync_feeds(
+            &[
+                named("https://feeds.example.net/blog", Some("Blog")),
+                "https://other.example/".into(),
+            ],
+            now(),
+        )
+        .expect("renamed");
+    assert_eq!(moved[0], feed);
+    // No name, one URL swapped for one on the same site (http to https, a new path).
+    let (_d2, mut t) = open();
+    let (feed2, _) = feed_with_marks(&mut t, &["http://www.site.example/rss".into()]);
+    let moved = t
+        .sync_feeds(&["https://site.example/feed.atom".into()], now())
+        .expect("edited");
+    assert_eq!(moved, vec![feed2]);
+    assert_eq!(marks(&t), (2, 1, 1));
+}
+
+#[test]
+fn a_feed_replaced_by_another_site_is_a_new_feed() {
+    let (_d, mut s) = open();
+    let (feed, _) = feed_with_marks(&mut s, &["https://a.example/rss".into()]);
+    let now_ids = s
+        .sync_feeds(&["https://b.example/rss".into()], now())
+        .expect("swap");
+    assert_ne!(now_ids[0], feed);
+    let b = s.count(&Query {
+        scope: Scope::Feeds(vec![now_ids[0]]),
+        ..Query::default()
+    });
+    assert_eq!(b.expect("count"), 0, "the new feed starts empty");
 }

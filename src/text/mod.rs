@@ -5,6 +5,19 @@ mod sanitize;
 
 pub use sanitize::{is_forbidden, sanitize_line, sanitize_text};
 
+/// A URL as shown anywhere but the config and `export`: sanitised, with the password of a
+/// `user:password@` URL masked, so screenshots and pasted logs never carry it.
+pub fn display_url(url: &str) -> String {
+    let masked = match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
+    };
+    sanitize_line(&masked)
+}
+
 /// Plain words of an HTML fragment for the full-text index.
 ///
 /// Cheap on purpose (it runs for every ingested article): tags are dropped, `script` and
@@ -32,6 +45,25 @@ pub fn index_text(html: &str) -> String {
     }
     push_decoded(&mut out, rest);
     sanitize_line(&out)
+}
+
+#[cfg(test)]
+mod display_url_tests {
+    #[test]
+    fn passwords_are_masked_and_the_rest_kept() {
+        assert_eq!(
+            super::display_url("https://me:hunter2@feeds.example/x?a=1"),
+            "https://me:***@feeds.example/x?a=1"
+        );
+        assert_eq!(
+            super::display_url("https://feeds.example/x"),
+            "https://feeds.example/x"
+        );
+        assert_eq!(
+            super::display_url("https://a.example/\u{1b}[31m"),
+            "https://a.example/"
+        );
+    }
 }
 
 fn starts_with_ci(hay: &str, prefix: &str) -> bool {

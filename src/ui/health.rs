@@ -17,7 +17,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().fg(theme.accent))
-        .title(" Feed health — p applies a redirect, ctrl-r refreshes, q closes ");
+        .title(title(app));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let now = Utc::now();
@@ -25,7 +25,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
     let mut lines = Vec::new();
     let height = inner.height as usize;
     let per_feed = 2;
-    let first = selected.saturating_sub(height / per_feed.max(1)).min(selected);
+    let first = first_visible(selected, height / per_feed);
     for (i, f) in app.health.iter().enumerate().skip(first) {
         if lines.len() + per_feed > height {
             break;
@@ -64,4 +64,34 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
         lines.push(Line::from("loading…"));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The first feed drawn so that the selected one is the last that fits, or fits as is.
+pub fn first_visible(selected: usize, fits: usize) -> usize {
+    (selected + 1).saturating_sub(fits.max(1))
+}
+
+/// The title, with the keys as they are bound now.
+fn title(app: &App) -> String {
+    use crate::app::keymap::Action;
+    let k = |a| app.keymap.hint(a);
+    format!(
+        " Feed health — {} applies a redirect, {} refreshes, {} closes ",
+        k(Action::ApplyRedirect),
+        k(Action::RefreshFeed),
+        k(Action::Back)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_selected_feed_is_always_drawn() {
+        // 38 rows hold 19 feeds of two lines each.
+        for selected in 0..100 {
+            let first = super::first_visible(selected, 19);
+            assert!(first <= selected && selected < first + 19, "{selected}: {first}");
+        }
+        assert_eq!(super::first_visible(5, 19), 0);
+    }
 }

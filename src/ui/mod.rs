@@ -55,6 +55,14 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             format!("/{}", sanitize_line(input)),
             Style::default().fg(theme.accent),
         )
+    } else if let Mode::AddFeed { input } = &app.mode {
+        (
+            format!(
+                "add feed (URL or page, enter adds, esc cancels): {}",
+                sanitize_line(input)
+            ),
+            Style::default().fg(theme.accent),
+        )
     } else if let Some(e) = &app.status.error {
         (sanitize_line(e), Style::default().fg(theme.error))
     } else if let Some((done, total)) = app.status.progress {

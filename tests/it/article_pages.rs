@@ -2,7 +2,6 @@
 //! article's paragraphs come out in order, the page's furniture does not, every line fits and
 //! no control character survives.
 
-
 use std::path::{Path, PathBuf};
 
 use tidings::text::extract::extract;

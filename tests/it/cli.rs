@@ -1,6 +1,5 @@
 //! The headless command line, run as a process against a temporary config and data dir.
 
-
 use std::path::{Path, PathBuf};
 
 use crate::support::{Response, Server, rss, tidings};
@@ -172,4 +171,45 @@ fn config_check_prints_paths_and_completions_work() {
     assert!(s.contains("1 feeds") && s.contains("tidings.db"), "{s}");
     let out = tidings(&config, &dir.path().join("d"), &["completions", "bash"]);
     assert!(text(&out.stdout).contains("_tidings"));
+}
+
+#[test]
+fn refresh_goes_through_the_proxy_the_environment_names_and_no_proxy_bypasses_it() {
+    // The loopback server plays an HTTP proxy: it answers the absolute URL it is asked for.
+    let proxy = Server::start(|r| {
+        if r.path == "http://feeds.invalid/news.xml" {
+            Response::ok(rss("Proxied", "p", 1))
+        } else {
+            Response::status(502)
+        }
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = write_config(dir.path(), &[("http://feeds.invalid/news.xml", "News", &[])]);
+    let data = dir.path().join("data");
+    let run = |no_proxy: Option<&str>| {
+        let mut cmd = crate::support::tidings_cmd(&config, &data, &["-v", "refresh"]);
+        cmd.env("HTTP_PROXY", proxy.url(""));
+        if let Some(n) = no_proxy {
+            cmd.env("NO_PROXY", n);
+        }
+        cmd.output().expect("run")
+    };
+    let out = run(None);
+    assert!(
+        text(&out.stdout).contains("1 new article"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(proxy.hits("http://feeds.invalid/news.xml"), 1);
+    let out = run(Some("feeds.invalid"));
+    assert!(text(&out.stdout).contains("1 failed"), "{}", text(&out.stdout));
+    assert_eq!(
+        proxy.hits("http://feeds.invalid/news.xml"),
+        1,
+        "NO_PROXY bypasses the proxy"
+    );
+    // The log says what happened, at -v.
+    let log = std::fs::read_to_string(data.join("tidings.log")).expect("log");
+    assert!(log.contains("refresh pass finished"), "{log}");
+    assert!(log.contains("feed failed"), "{log}");
 }

@@ -1,7 +1,6 @@
 //! The whole program in a pseudo-terminal against feeds on a loopback server: triage, quit,
 //! restart with state intact, SIGKILL mid-session with every mark kept.
 
-
 use std::path::Path;
 use std::time::Duration;
 

@@ -1,7 +1,6 @@
 //! Managing feeds from the command line: OPML import (other readers' real export shapes),
 //! export round trip, comment preservation, add by autodiscovery on 127.0.0.1, remove/re-add.
 
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 

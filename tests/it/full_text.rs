@@ -1,7 +1,6 @@
 //! Full-article extraction end to end: a feed that ships only a teaser, its article page served
 //! on 127.0.0.1 with a cookie-consent dialog, a newsletter box and a footer after the article.
 
-
 use crate::support::{Response, Server};
 
 const ARTICLE_PAGE: &str = r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>The quiet reader</title></head>

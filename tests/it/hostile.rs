@@ -2,7 +2,6 @@
 //! huge and endless bodies, slowloris, redirect loops, cut connections, TLS to a plain server.
 //! Each fails only its feed, with a specific error, inside time and memory bounds.
 
-
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -2,7 +2,6 @@
 //! error and loses nothing. These use a small tmpfs and a read-only bind mount (tidings' tests
 //! run as root on CI machines); where mounting is not permitted they say so and stop.
 
-
 use std::path::Path;
 use std::process::{Command, Output};
 

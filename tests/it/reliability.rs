@@ -1,6 +1,5 @@
 //! Reliability: SIGKILL during ingest, concurrent processes on one store, a second UI.
 
-
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;

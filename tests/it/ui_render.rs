@@ -83,10 +83,13 @@ fn app(size: (u16, u16)) -> App {
     let settings = AppSettings {
         mark_read_on_open: true,
         article_width: 72,
+        browser: None,
+        theme: tidings::config::Theme::default(),
     };
     let (mut app, _) = App::new(feeds(), Keymap::default(), settings, size);
     let generation = app.headlines.generation;
     app.update(Msg::Store(StoreReply::Counts {
+        epoch: app.writes.epoch,
         unread: vec![(FeedId(1), 1), (FeedId(2), 1), (FeedId(3), 1)],
         starred: 1,
         errors: vec![(FeedId(2), "HTTP 500".into())],

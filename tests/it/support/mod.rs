@@ -1,8 +1,6 @@
 //! A tiny HTTP/1.1 server on 127.0.0.1 for tests: each test supplies a handler, the server
 //! records requests and the peak number in flight, and it stops when dropped.
 
-
-
 pub mod pty;
 
 use std::collections::HashMap;
@@ -304,8 +302,23 @@ pub fn tidings_cmd(config: &std::path::Path, data: &std::path::Path, args: &[&st
         .args(args)
         .env_remove("TIDINGS_CONFIG")
         .env_remove("TIDINGS_DATA_DIR");
+    for v in PROXY_VARS {
+        c.env_remove(v);
+    }
     c
 }
+
+/// Proxy variables tidings honours; the tests' servers are on 127.0.0.1, so they go.
+pub const PROXY_VARS: &[&str] = &[
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
 
 /// Runs tidings to completion.
 pub fn tidings(config: &std::path::Path, data: &std::path::Path, args: &[&str]) -> std::process::Output {

@@ -1,8 +1,6 @@
 //! The real binary in a pseudo-terminal, its screen read through a vt100 parser, driven the
 //! way a person types.
 
-
-
 use std::io::{Read, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -80,6 +78,9 @@ impl Tui {
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("TIDINGS_CONFIG");
         cmd.env_remove("TIDINGS_DATA_DIR");
+        for v in super::PROXY_VARS {
+            cmd.env_remove(v);
+        }
         let child = pty.slave.spawn_command(cmd).expect("spawn");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("reader");

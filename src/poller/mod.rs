@@ -2,19 +2,21 @@
 //! concurrency, parses off the async executor, writes through the store's single writer, and
 //! reports typed events. Never touches the terminal or the UI model.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
-use tokio::time::Instant;
 use url::Url;
 
 use crate::feed::{self, FetchError, FetchOutcome, Fetcher, Validators};
 use crate::model::FeedId;
 use crate::store::{FetchRecord, StoreHandle};
+
+mod schedule;
+pub use schedule::{Refresh, run_background};
 
 /// A feed as the poller needs it.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,8 +52,26 @@ pub enum PollerCmd {
 pub enum FeedResult {
     Updated { new: u64, unread: u64 },
     NotModified,
-    Failed { error: String },
+    Failed { error: FeedFailure },
     Deferred { until: DateTime<Utc> },
+}
+
+/// Why a feed's refresh failed, by the stage that failed: callers decide on the kind (a store
+/// failure fails `tidings refresh` as a whole), never on the wording.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FeedFailure {
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+    #[error("parse error: {0}")]
+    Parse(String),
+    #[error("store: {0}")]
+    Store(String),
+}
+
+impl From<crate::store::Error> for FeedFailure {
+    fn from(e: crate::store::Error) -> FeedFailure {
+        FeedFailure::Store(e.to_string())
+    }
 }
 
 /// Totals of a refresh pass.
@@ -63,13 +83,13 @@ pub struct PassSummary {
     pub deferred: usize,
     pub new_articles: u64,
     /// Feed URL and error, for each failed feed.
-    pub failed: Vec<(String, String)>,
+    pub failed: Vec<(String, FeedFailure)>,
     /// Set when the store could not be written at all.
     pub store_error: Option<String>,
 }
 
 impl PassSummary {
-    fn add(&mut self, url: &Url, result: &FeedResult) {
+    pub(crate) fn add(&mut self, url: &Url, result: &FeedResult) {
         self.feeds += 1;
         match result {
             FeedResult::Updated { new, .. } => {
@@ -115,7 +135,7 @@ pub struct Refresher {
 }
 
 /// Longest wait after repeated failures.
-const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
+pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
 
 impl Refresher {
     pub fn new(fetcher: Fetcher, store: StoreHandle, concurrency: usize, per_host: usize) -> Refresher {
@@ -144,11 +164,10 @@ impl Refresher {
             Ok(Ok(Some(st))) => st,
             Ok(Ok(None)) => {
                 return FeedResult::Failed {
-                    error: "feed is not in the store".into(),
+                    error: FeedFailure::Store("feed is not in the store".into()),
                 };
             }
-            Ok(Err(e)) => return FeedResult::Failed { error: e.to_string() },
-            Err(e) => return FeedResult::Failed { error: e.to_string() },
+            Ok(Err(e)) | Err(e) => return FeedResult::Failed { error: e.into() },
         };
         let now = Utc::now();
         if let Some(until) = state.next_attempt.filter(|t| *t > now)
@@ -186,8 +205,7 @@ impl Refresher {
                     .await
                 {
                     Ok(Ok(())) => FeedResult::NotModified,
-                    Ok(Err(e)) => FeedResult::Failed { error: e.to_string() },
-                    Err(e) => FeedResult::Failed { error: e.to_string() },
+                    Ok(Err(e)) | Err(e) => FeedResult::Failed { error: e.into() },
                 }
             }
             Ok(FetchOutcome::Fetched(f)) => self.ingest(id, f, state.consecutive_failures).await,
@@ -205,14 +223,12 @@ impl Refresher {
         let parsed = match parsed {
             Ok(Ok(p)) => p,
             Ok(Err(e)) => {
-                return self
-                    .record_error(id, Some(f.status), format!("parse error: {e}"), failures, None)
-                    .await;
+                let error = FeedFailure::Parse(e.to_string());
+                return self.record_error(id, Some(f.status), error, failures, None).await;
             }
             Err(e) => {
-                return self
-                    .record_error(id, Some(f.status), format!("parser crashed: {e}"), failures, None)
-                    .await;
+                let error = FeedFailure::Parse(format!("the parser crashed: {e}"));
+                return self.record_error(id, Some(f.status), error, failures, None).await;
             }
         };
         let rec = FetchRecord {
@@ -236,12 +252,7 @@ impl Refresher {
                 new: stats.new,
                 unread,
             },
-            Ok(Err(e)) => FeedResult::Failed {
-                error: format!("store: {e}"),
-            },
-            Err(e) => FeedResult::Failed {
-                error: format!("store: {e}"),
-            },
+            Ok(Err(e)) | Err(e) => FeedResult::Failed { error: e.into() },
         }
     }
 
@@ -250,15 +261,21 @@ impl Refresher {
             FetchError::Status { retry_after, .. } => *retry_after,
             _ => None,
         };
-        self.record_error(id, e.status(), e.to_string(), failures, retry_after)
-            .await
+        self.record_error(
+            id,
+            e.status(),
+            FeedFailure::Fetch(e.clone()),
+            failures,
+            retry_after,
+        )
+        .await
     }
 
     async fn record_error(
         &self,
         id: FeedId,
         status: Option<u16>,
-        error: String,
+        error: FeedFailure,
         failures: u32,
         retry_after: Option<Duration>,
     ) -> FeedResult {
@@ -267,7 +284,8 @@ impl Refresher {
             .unwrap_or_else(|| backoff(failures + 1))
             .min(MAX_BACKOFF * 4);
         let next = now + chrono::Duration::from_std(wait).unwrap_or_else(|_| chrono::Duration::hours(6));
-        let err = error.clone();
+        tracing::warn!(feed = id.0, status, %error, "feed failed");
+        let err = error.to_string();
         let _ = self
             .store
             .write(move |s| s.record_failure(id, status, &err, Some(next), now))
@@ -305,6 +323,7 @@ impl Refresher {
                 let _ = tx.send(PollEvent::Progress { done, total }).await;
             }
         }
+        tracing::info!(pass = %summary.line(), "refresh pass finished");
         if let Some(tx) = &events {
             let _ = tx.send(PollEvent::PassFinished(summary.clone())).await;
         }
@@ -312,7 +331,7 @@ impl Refresher {
     }
 }
 
-fn result_event(feed_id: FeedId, r: &FeedResult) -> PollEvent {
+pub(crate) fn result_event(feed_id: FeedId, r: &FeedResult) -> PollEvent {
     match r {
         FeedResult::Updated { new, unread } => PollEvent::FeedUpdated {
             feed_id,
@@ -322,7 +341,7 @@ fn result_event(feed_id: FeedId, r: &FeedResult) -> PollEvent {
         FeedResult::NotModified => PollEvent::FeedNotModified { feed_id },
         FeedResult::Failed { error } => PollEvent::FeedFailed {
             feed_id,
-            error: error.clone(),
+            error: error.to_string(),
         },
         FeedResult::Deferred { until } => PollEvent::FeedDeferred {
             feed_id,
@@ -335,143 +354,6 @@ fn result_event(feed_id: FeedId, r: &FeedResult) -> PollEvent {
 pub fn backoff(failures: u32) -> Duration {
     let exp = failures.saturating_sub(1).min(16);
     Duration::from_secs(60u64.saturating_mul(1 << exp)).min(MAX_BACKOFF)
-}
-
-/// A small random-ish jitter (up to a tenth of `interval`) so feeds do not all fire together.
-fn jitter(interval: Duration, salt: u64) -> Duration {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(salt);
-    let frac = (h.finish() % 1000) as u32;
-    interval / 10 * frac / 1000
-}
-
-/// The background poller task: refreshes feeds when due and on request, coalescing requests
-/// for feeds already queued or in flight. Ends on `Shutdown` or when the command channel
-/// closes.
-pub async fn run_background(
-    refresher: Refresher,
-    mut feeds: Vec<PollFeed>,
-    mut cmds: mpsc::Receiver<PollerCmd>,
-    events: mpsc::Sender<PollEvent>,
-) {
-    let mut due: HashMap<FeedId, Instant> = HashMap::new();
-    let now = Instant::now();
-    let states = refresher
-        .store
-        .read(|s| s.feed_states())
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .unwrap_or_default();
-    for f in &feeds {
-        let state = states.iter().find(|s| s.id == f.id);
-        due.insert(f.id, now + first_delay(state, f));
-    }
-    let mut in_flight: HashSet<FeedId> = HashSet::new();
-    let mut tasks: JoinSet<(PollFeed, FeedResult)> = JoinSet::new();
-    let (mut done, mut total) = (0usize, 0usize);
-    let mut summary = PassSummary::default();
-    loop {
-        let next_due = due.values().min().copied();
-        let sleep = async {
-            match next_due {
-                Some(t) => tokio::time::sleep_until(t).await,
-                None => std::future::pending().await,
-            }
-        };
-        let mut start: Vec<(PollFeed, bool)> = Vec::new();
-        tokio::select! {
-            cmd = cmds.recv() => match cmd {
-                None | Some(PollerCmd::Shutdown) => break,
-                Some(PollerCmd::RefreshAll) => start.extend(feeds.iter().cloned().map(|f| (f, true))),
-                Some(PollerCmd::RefreshFeed(id)) => start.extend(feeds.iter().filter(|f| f.id == id).cloned().map(|f| (f, true))),
-                Some(PollerCmd::SetFeeds(new)) => {
-                    let now = Instant::now();
-                    due.retain(|id, _| new.iter().any(|f| f.id == *id));
-                    let states = refresher.store.read(|s| s.feed_states()).await.ok().and_then(Result::ok).unwrap_or_default();
-                    for f in &new {
-                        if !due.contains_key(&f.id) && !in_flight.contains(&f.id) {
-                            due.insert(f.id, now + first_delay(states.iter().find(|s| s.id == f.id), f));
-                        }
-                    }
-                    feeds = new;
-                }
-            },
-            _ = sleep => {
-                let now = Instant::now();
-                let ready: Vec<FeedId> = due.iter().filter(|(_, t)| **t <= now).map(|(id, _)| *id).collect();
-                for id in ready {
-                    due.remove(&id);
-                    if let Some(f) = feeds.iter().find(|f| f.id == id) {
-                        start.push((f.clone(), false));
-                    }
-                }
-            },
-            Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
-                if let Ok((f, result)) = joined {
-                    in_flight.remove(&f.id);
-                    done += 1;
-                    summary.add(&f.url, &result);
-                    let wait = match &result {
-                        FeedResult::Failed { .. } | FeedResult::Deferred { .. } => retry_delay(&refresher, f.id).await.unwrap_or(f.refresh_interval),
-                        _ => f.refresh_interval + jitter(f.refresh_interval, f.id.0 as u64),
-                    };
-                    if feeds.iter().any(|x| x.id == f.id) {
-                        due.insert(f.id, Instant::now() + wait);
-                    }
-                    if events.send(result_event(f.id, &result)).await.is_err() {
-                        break;
-                    }
-                    let _ = events.send(PollEvent::Progress { done, total }).await;
-                    if tasks.is_empty() {
-                        let _ = events.send(PollEvent::PassFinished(std::mem::take(&mut summary))).await;
-                        done = 0;
-                        total = 0;
-                    }
-                }
-            },
-        }
-        for (f, force) in start {
-            // Coalesce: a feed already being fetched is not fetched twice.
-            if !in_flight.insert(f.id) {
-                continue;
-            }
-            due.remove(&f.id);
-            total += 1;
-            let r = refresher.clone();
-            tasks.spawn(async move {
-                let result = r.refresh(&f, force).await;
-                (f, result)
-            });
-        }
-        if total > 0 && done == 0 && !tasks.is_empty() {
-            let _ = events.try_send(PollEvent::Progress { done, total });
-        }
-    }
-    tasks.abort_all();
-}
-
-/// How long after startup a feed is first due: at once if it was never fetched or is overdue.
-fn first_delay(state: Option<&crate::model::FeedState>, f: &PollFeed) -> Duration {
-    let now = Utc::now();
-    let Some(state) = state else { return Duration::ZERO };
-    if let Some(next) = state.next_attempt.filter(|t| *t > now) {
-        return (next - now).to_std().unwrap_or_default();
-    }
-    match state.last_fetch {
-        Some(last) => {
-            let since = (now - last).to_std().unwrap_or_default();
-            f.refresh_interval.saturating_sub(since)
-        }
-        None => Duration::ZERO,
-    }
-}
-
-async fn retry_delay(r: &Refresher, id: FeedId) -> Option<Duration> {
-    let state = r.store.read(move |s| s.feed_state(id)).await.ok()?.ok()??;
-    let next = state.next_attempt?;
-    (next - Utc::now()).to_std().ok()
 }
 
 #[cfg(test)]
@@ -494,7 +376,10 @@ mod tests {
         s.add(
             &u,
             &FeedResult::Failed {
-                error: "HTTP 500".into(),
+                error: FeedFailure::Fetch(FetchError::Status {
+                    status: 500,
+                    retry_after: None,
+                }),
             },
         );
         assert_eq!(

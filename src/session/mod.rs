@@ -1,0 +1,169 @@
+//! The services both front ends start from: the resolved paths and loaded config, the store
+//! with the config's feeds registered in it, the HTTP client, the poller's feed list and the
+//! UI's feed list. The headless commands and the terminal UI build them the same way here.
+
+pub mod discovery;
+
+use anyhow::{Context as _, Result};
+use chrono::Utc;
+
+use crate::app::{AppSettings, FeedInfo};
+use crate::config::{Config, Paths};
+use crate::feed::{FetchLimits, Fetcher};
+use crate::model::FeedId;
+use crate::poller::PollFeed;
+use crate::store::{Store, WantedFeed};
+
+/// Paths and the loaded config.
+pub struct Session {
+    pub paths: Paths,
+    pub config: Config,
+}
+
+/// An error that should exit with status 2 (usage or config).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// The config's feeds as registered in the store: their ids in config order, what the poller
+/// schedules and what the UI lists.
+#[derive(Debug, Clone)]
+pub struct Registered {
+    pub ids: Vec<FeedId>,
+    pub poll: Vec<PollFeed>,
+    pub infos: Vec<FeedInfo>,
+}
+
+impl Session {
+    /// Resolves paths, writes the default config on first run, and loads it.
+    pub fn load(paths: Paths) -> Result<Session> {
+        if crate::config::write_default_if_missing(&paths.config_file)? {
+            eprintln!(
+                "tidings: wrote the default config to {}",
+                paths.config_file.display()
+            );
+        }
+        let config = Config::load(&paths.config_file)?;
+        Ok(Session { paths, config })
+    }
+
+    /// Opens the store and registers the config's feeds; returns their ids in config order.
+    pub fn open_store(&self) -> Result<(Store, Vec<FeedId>)> {
+        let mut store = Store::open(&self.paths.database())?;
+        let ids = store.sync_feeds(&wanted_feeds(&self.config), Utc::now())?;
+        Ok((store, ids))
+    }
+
+    /// Finds the configured feed named by `needle` (URL, else a name that only one feed has).
+    pub fn feed_index(&self, needle: &str) -> Result<usize> {
+        if let Some(i) = self.config.feeds.iter().position(|f| f.url.as_str() == needle) {
+            return Ok(i);
+        }
+        let named: Vec<usize> = (0..self.config.feeds.len())
+            .filter(|&i| self.config.feeds[i].name.as_deref() == Some(needle))
+            .collect();
+        match named.as_slice() {
+            [i] => Ok(*i),
+            [] => Err(UsageError(format!(
+                "no feed named '{needle}' in {}",
+                self.config.path.display()
+            ))
+            .into()),
+            _ => Err(UsageError(format!(
+                "{} feeds are named '{needle}' in {}; name one by its URL",
+                named.len(),
+                self.config.path.display()
+            ))
+            .into()),
+        }
+    }
+
+    /// The HTTP client, with the settings' limits and the environment's proxy variables.
+    pub fn fetcher(&self) -> Result<Fetcher> {
+        fetcher(&self.config)
+    }
+}
+
+/// Builds the HTTP client from the settings.
+pub fn fetcher(config: &Config) -> Result<Fetcher> {
+    let s = &config.settings;
+    Fetcher::new(
+        &s.user_agent,
+        FetchLimits {
+            timeout: s.timeout,
+            max_size: s.max_feed_size,
+            max_redirects: 10,
+        },
+    )
+    .context("cannot set up the HTTP client")
+}
+
+/// What the store needs to know of each configured feed to keep its identity.
+pub fn wanted_feeds(config: &Config) -> Vec<WantedFeed> {
+    config
+        .feeds
+        .iter()
+        .map(|f| WantedFeed {
+            url: f.url.to_string(),
+            name: f.name.clone(),
+        })
+        .collect()
+}
+
+/// Registers `config`'s feeds in `store` and describes them for the poller and the UI. Runs on
+/// the store's writer (the UI) or on the command's own connection.
+pub fn register(config: &Config, store: &mut Store) -> crate::store::Result<Registered> {
+    let ids = store.sync_feeds(&wanted_feeds(config), Utc::now())?;
+    // One query for every title, not one per feed: startup time must not grow with the list.
+    let titles = store.feed_titles()?;
+    Ok(Registered {
+        poll: poll_feeds(config, &ids),
+        infos: feed_infos(config, &ids, titles),
+        ids,
+    })
+}
+
+/// The poller's feed list from the config and the ids the store gave them.
+pub fn poll_feeds(config: &Config, ids: &[FeedId]) -> Vec<PollFeed> {
+    config
+        .feeds
+        .iter()
+        .zip(ids)
+        .map(|(f, id)| PollFeed {
+            id: *id,
+            url: f.url.clone(),
+            refresh_interval: f.refresh_interval.unwrap_or(config.settings.refresh_interval),
+        })
+        .collect()
+}
+
+/// The UI's view of the configured feeds, with the titles the store knows.
+pub fn feed_infos(config: &Config, ids: &[FeedId], titles: Vec<(FeedId, String)>) -> Vec<FeedInfo> {
+    let titles: std::collections::HashMap<_, _> = titles.into_iter().collect();
+    config
+        .feeds
+        .iter()
+        .zip(ids)
+        .map(|(f, id)| FeedInfo {
+            id: *id,
+            name: f
+                .name
+                .clone()
+                .or_else(|| titles.get(id).cloned())
+                .unwrap_or_else(|| crate::text::display_url(f.url.as_str())),
+            tags: f.tags.clone(),
+            named: f.name.is_some(),
+            full_text: f.full_text,
+        })
+        .collect()
+}
+
+/// The settings the UI model needs.
+pub fn app_settings(config: &Config) -> AppSettings {
+    AppSettings {
+        mark_read_on_open: config.settings.mark_read_on_open,
+        article_width: config.settings.article_width,
+        browser: config.settings.browser.clone(),
+        theme: config.theme,
+    }
+}
