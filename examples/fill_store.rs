@@ -39,6 +39,7 @@ fn main() -> Result<()> {
         .map(|(i, u)| tidings::store::WantedFeed {
             url: u.clone(),
             name: Some(format!("Feed {i}")),
+            tags: vec![format!("t{}", i % 10)],
         })
         .collect();
     let ids = store.sync_feeds(&wanted, Utc::now())?;

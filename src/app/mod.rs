@@ -475,7 +475,14 @@ impl App {
         self.entries.get(self.feed_selected).map(|e| e.source.clone())
     }
 
+    /// The query of a feed-list entry; a search covers every article, whatever is selected.
     pub(super) fn query_for(&self, source: &Source) -> Query {
+        if let Some(search) = &self.headlines.query.search {
+            return Query {
+                search: Some(search.clone()),
+                ..Query::default()
+            };
+        }
         let (scope, unread_only, starred_only) = match source {
             Source::AllUnread => (Scope::All, true, false),
             Source::Starred => (Scope::All, false, true),

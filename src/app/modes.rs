@@ -107,6 +107,8 @@ impl App {
     pub(super) fn set_search(&mut self, text: Option<String>) -> Vec<Effect> {
         let text = text.filter(|t| !t.trim().is_empty());
         self.headlines.query.search = text;
+        let source = self.current_source().unwrap_or(Source::AllUnread);
+        self.headlines.query = self.query_for(&source);
         self.reload(Around::Offset(0), true)
     }
 }

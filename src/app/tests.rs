@@ -311,12 +311,20 @@ fn unread_filter_and_search_change_the_query() {
     let fx = app.update(key('u'));
     let (_, q) = window_effect(&fx).expect("refined as you type");
     assert_eq!(q.search.as_deref(), Some("ru"));
+    assert_eq!(
+        q.scope,
+        Scope::All,
+        "a search covers every article, not the selected feed"
+    );
+    assert!(!q.unread_only && !q.starred_only);
     app.update(special(Key::Enter));
     assert_eq!(app.mode, Mode::Normal);
     assert_eq!(app.focus, Focus::Headlines);
     // Esc in the list clears the search.
     let fx = app.update(special(Key::Esc));
-    assert_eq!(window_effect(&fx).expect("reload").1.search, None);
+    let (_, q) = window_effect(&fx).expect("reload");
+    assert_eq!(q.search, None);
+    assert_ne!(q.scope, Scope::All, "back to the selected feed");
 }
 
 #[test]

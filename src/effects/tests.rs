@@ -170,8 +170,17 @@ async fn health_rows_come_from_the_store() {
 async fn apply_redirect_edits_the_config_and_says_so() {
     let dir = tempfile::tempdir().expect("tmp");
     let path = dir.path().join("config.toml");
-    std::fs::write(&path, "# mine\n[[feed]]\nurl = \"https://old.example/rss\" # keep\n").expect("write");
-    let msg = apply_redirect(&path, "https://old.example/rss".into(), "https://new.example/rss".into()).await;
+    std::fs::write(
+        &path,
+        "# mine\n[[feed]]\nurl = \"https://old.example/rss\" # keep\n",
+    )
+    .expect("write");
+    let msg = apply_redirect(
+        &path,
+        "https://old.example/rss".into(),
+        "https://new.example/rss".into(),
+    )
+    .await;
     assert_eq!(
         msg,
         Msg::Notice {
@@ -180,7 +189,10 @@ async fn apply_redirect_edits_the_config_and_says_so() {
         }
     );
     let text = std::fs::read_to_string(&path).expect("read");
-    assert!(text.contains("https://new.example/rss") && text.starts_with("# mine"), "{text}");
+    assert!(
+        text.contains("https://new.example/rss") && text.starts_with("# mine"),
+        "{text}"
+    );
     let again = apply_redirect(&path, "https://gone.example/".into(), "https://x.example/".into()).await;
     assert!(matches!(again, Msg::Notice { error: true, .. }));
 }
@@ -189,5 +201,8 @@ async fn apply_redirect_edits_the_config_and_says_so() {
 async fn open_url_refuses_a_non_web_link() {
     let msg = open_url(Some(vec!["true".into()]), "javascript:alert(1)".into());
     assert!(matches!(msg, Some(Msg::OpenFailed(_))), "{msg:?}");
-    assert_eq!(open_url(Some(vec!["true".into()]), "https://example.org/".into()), None);
+    assert_eq!(
+        open_url(Some(vec!["true".into()]), "https://example.org/".into()),
+        None
+    );
 }

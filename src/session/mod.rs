@@ -106,6 +106,7 @@ pub fn wanted_feeds(config: &Config) -> Vec<WantedFeed> {
         .map(|f| WantedFeed {
             url: f.url.to_string(),
             name: f.name.clone(),
+            tags: f.tags.clone(),
         })
         .collect()
 }

@@ -16,6 +16,8 @@ use crate::model::FeedId;
 pub struct WantedFeed {
     pub url: String,
     pub name: Option<String>,
+    /// Lowercase tags, for `tag:` in searches.
+    pub tags: Vec<String>,
 }
 
 impl From<&str> for WantedFeed {
@@ -24,13 +26,18 @@ impl From<&str> for WantedFeed {
         WantedFeed {
             url: url.to_string(),
             name: None,
+            tags: Vec::new(),
         }
     }
 }
 
 impl From<String> for WantedFeed {
     fn from(url: String) -> WantedFeed {
-        WantedFeed { url, name: None }
+        WantedFeed {
+            url,
+            name: None,
+            tags: Vec::new(),
+        }
     }
 }
 
@@ -40,6 +47,7 @@ struct Known {
     active: bool,
     redirect: Option<String>,
     name: Option<String>,
+    tags: Option<String>,
 }
 
 impl Store {
@@ -73,12 +81,13 @@ impl Store {
             let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO feeds (url) VALUES (?1)")?;
             let mut get = tx.prepare_cached("SELECT id FROM feeds WHERE url = ?1")?;
             let mut set = tx.prepare_cached(
-                "UPDATE feeds SET active = 1, removed_at = NULL, config_name = ?2 WHERE id = ?1",
+                "UPDATE feeds SET active = 1, removed_at = NULL, config_name = ?2, config_tags = ?3
+                 WHERE id = ?1",
             )?;
             for w in wanted {
                 insert.execute([&w.url])?;
                 let id: i64 = get.query_row([&w.url], |r| r.get(0))?;
-                set.execute(params![id, w.name])?;
+                set.execute(params![id, w.name, joined_tags(w)])?;
                 ids.push(FeedId(id));
             }
         }
@@ -97,7 +106,7 @@ impl Store {
     fn known_feeds(&self) -> Result<HashMap<String, Known>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT url, id, active, redirect_url, config_name FROM feeds")?;
+            .prepare_cached("SELECT url, id, active, redirect_url, config_name, config_tags FROM feeds")?;
         let rows = stmt
             .query_map([], |r| {
                 Ok((
@@ -107,6 +116,7 @@ impl Store {
                         active: r.get(2)?,
                         redirect: r.get(3)?,
                         name: r.get(4)?,
+                        tags: r.get(5)?,
                     },
                 ))
             })?
@@ -120,13 +130,18 @@ fn unchanged(known: &HashMap<String, Known>, wanted: &[WantedFeed]) -> Option<Ve
     let mut ids = Vec::with_capacity(wanted.len());
     for w in wanted {
         match known.get(&w.url) {
-            Some(k) if k.active && k.name == w.name => ids.push(FeedId(k.id)),
+            Some(k) if k.active && k.name == w.name && k.tags == joined_tags(w) => ids.push(FeedId(k.id)),
             _ => return None,
         }
     }
     let urls: HashSet<&str> = wanted.iter().map(|w| w.url.as_str()).collect();
     let extra = known.iter().any(|(u, k)| k.active && !urls.contains(u.as_str()));
     (!extra).then_some(ids)
+}
+
+/// Tags as stored: `,a,b,` so `tag:a` is one LIKE without partial matches.
+fn joined_tags(w: &WantedFeed) -> Option<String> {
+    (!w.tags.is_empty()).then(|| format!(",{},", w.tags.join(",").to_lowercase()))
 }
 
 /// Rows that take a new URL: (row id, new URL, matched by its redirect).

@@ -73,9 +73,23 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX articles_by_time ON articles (sort_ts DESC, id DESC, feed_id, read, starred);
     "#,
     // 2 -> 3: the name the config gives a feed, so a feed whose URL is edited by hand keeps its
-    // identity (and its read and starred articles) when its name stays.
+    // identity (and its read and starred articles) when its name stays; its tags, for `tag:`
+    // in searches.
     r#"
     ALTER TABLE feeds ADD COLUMN config_name TEXT;
+    ALTER TABLE feeds ADD COLUMN config_tags TEXT;
+    "#,
+    // 3 -> 4: the search index keeps positions, for phrases ("...") and column filters
+    // (title:); it is rebuilt from the stored articles when the store next opens.
+    r#"
+    DROP TABLE search;
+    CREATE VIRTUAL TABLE search USING fts5 (
+        title, body,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+    INSERT INTO meta (key, value) VALUES ('reindex', '1');
     "#,
 ];
 

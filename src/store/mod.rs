@@ -7,6 +7,7 @@
 mod feeds;
 mod handle;
 pub mod migrate;
+mod search;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -109,6 +110,7 @@ impl Store {
             path: path.to_path_buf(),
             source,
         })?;
+        store.reindex_if_flagged()?;
         Ok(store)
     }
 
@@ -131,83 +133,8 @@ impl Store {
             "UPDATE feeds SET title = coalesce(?2, title), site_link = coalesce(?3, site_link) WHERE id = ?1",
             params![feed.0, meta.title, meta.site_link],
         )?;
-        {
-            let mut find =
-                tx.prepare_cached("SELECT id, content_hash FROM articles WHERE feed_id = ?1 AND key = ?2")?;
-            let mut pruned = tx.prepare_cached("SELECT 1 FROM pruned WHERE feed_id = ?1 AND key = ?2")?;
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO articles (feed_id, key, title, author, link, published, updated,
-                    sort_ts, first_seen, content_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?;
-            let mut update = tx.prepare_cached(
-                "UPDATE articles SET title = ?2, author = ?3, link = ?4, published = ?5,
-                    updated = ?6, sort_ts = coalesce(?5, first_seen), content_hash = ?7
-                 WHERE id = ?1",
-            )?;
-            let mut body = tx.prepare_cached(
-                "INSERT INTO bodies (article_id, summary, content, enclosures) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (article_id) DO UPDATE SET summary = excluded.summary,
-                    content = excluded.content, enclosures = excluded.enclosures",
-            )?;
-            let mut fts_del = tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?;
-            let mut fts_add =
-                tx.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?;
-            for a in articles {
-                let hash = content_hash(a);
-                let existing: Option<(i64, String)> = find
-                    .query_row(params![feed.0, a.key], |r| Ok((r.get(0)?, r.get(1)?)))
-                    .optional()?;
-                // Unchanged articles (most of every refresh) cost a lookup and a hash, nothing more.
-                if existing.as_ref().is_some_and(|(_, old)| *old == hash) {
-                    continue;
-                }
-                let published = a.published.map(ts);
-                let id = match existing {
-                    Some((id, _)) => {
-                        update.execute(params![
-                            id,
-                            a.title,
-                            a.author,
-                            a.link,
-                            published,
-                            a.updated.map(ts),
-                            hash
-                        ])?;
-                        fts_del.execute([id])?;
-                        stats.updated += 1;
-                        id
-                    }
-                    None => {
-                        if pruned.exists(params![feed.0, a.key])? {
-                            continue;
-                        }
-                        insert.execute(params![
-                            feed.0,
-                            a.key,
-                            a.title,
-                            a.author,
-                            a.link,
-                            published,
-                            a.updated.map(ts),
-                            published.unwrap_or(ts(now)),
-                            ts(now),
-                            hash
-                        ])?;
-                        stats.new += 1;
-                        tx.last_insert_rowid()
-                    }
-                };
-                let enclosures = if a.enclosures.is_empty() {
-                    None
-                } else {
-                    serde_json::to_string(&a.enclosures).ok()
-                };
-                let index_text =
-                    crate::text::index_text(a.content.as_deref().or(a.summary.as_deref()).unwrap_or(""));
-                body.execute(params![id, a.summary, a.content, enclosures])?;
-                fts_add.execute(params![id, a.title, index_text])?;
-            }
+        for a in articles {
+            upsert_article(&tx, feed, a, now, &mut stats)?;
         }
         tx.commit()?;
         Ok(stats)
@@ -420,12 +347,16 @@ impl Store {
     }
 
     /// Caches extracted full-article HTML.
+    /// Caches an article's extracted full text; from then on searches find it too.
     pub fn set_full_html(&mut self, id: ArticleId, html: &str) -> Result<()> {
-        self.conn.execute(
+        let tx = self.conn.transaction()?;
+        tx.execute(
             "INSERT INTO bodies (article_id, full_html) VALUES (?1, ?2)
              ON CONFLICT (article_id) DO UPDATE SET full_html = excluded.full_html",
             params![id.0, html],
         )?;
+        Store::reindex_article(&tx, id)?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -602,9 +533,9 @@ fn where_clause_for(q: &Query, ordered: bool) -> (String, Vec<Value>) {
     if q.starred_only {
         parts.push("a.starred = 1".into());
     }
-    if let Some(fts) = q.search.as_deref().and_then(fts_query) {
-        parts.push("a.id IN (SELECT rowid FROM search WHERE search MATCH ?)".into());
-        args.push(Value::Text(fts));
+    for (sql, values) in q.search.as_deref().map(search::conditions).unwrap_or_default() {
+        parts.push(sql);
+        args.extend(values);
     }
     if parts.is_empty() {
         (String::new(), args)
@@ -613,15 +544,90 @@ fn where_clause_for(q: &Query, ordered: bool) -> (String, Vec<Value>) {
     }
 }
 
-/// Turns what a user typed into an FTS5 query: every word must match as a prefix. Quoting each
-/// word keeps FTS syntax characters in the input from being interpreted.
-pub fn fts_query(input: &str) -> Option<String> {
-    let words: Vec<String> = input
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
+/// Inserts or updates one article with its body and index row. Unchanged articles (most of
+/// every refresh) cost a lookup and a hash, nothing more; pruned ones never come back.
+fn upsert_article(
+    tx: &rusqlite::Transaction<'_>,
+    feed: FeedId,
+    a: &NewArticle,
+    now: DateTime<Utc>,
+    stats: &mut IngestStats,
+) -> Result<()> {
+    let hash = content_hash(a);
+    let existing: Option<(i64, String)> = tx
+        .prepare_cached("SELECT id, content_hash FROM articles WHERE feed_id = ?1 AND key = ?2")?
+        .query_row(params![feed.0, a.key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    if existing.as_ref().is_some_and(|(_, old)| *old == hash) {
+        return Ok(());
+    }
+    let published = a.published.map(ts);
+    let (id, updated) = match existing {
+        Some((id, _)) => {
+            tx.prepare_cached(
+                "UPDATE articles SET title = ?2, author = ?3, link = ?4, published = ?5,
+                    updated = ?6, sort_ts = coalesce(?5, first_seen), content_hash = ?7
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                a.title,
+                a.author,
+                a.link,
+                published,
+                a.updated.map(ts),
+                hash
+            ])?;
+            tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
+                .execute([id])?;
+            stats.updated += 1;
+            (id, true)
+        }
+        None => {
+            if tx
+                .prepare_cached("SELECT 1 FROM pruned WHERE feed_id = ?1 AND key = ?2")?
+                .exists(params![feed.0, a.key])?
+            {
+                return Ok(());
+            }
+            tx.prepare_cached(
+                "INSERT INTO articles (feed_id, key, title, author, link, published, updated,
+                    sort_ts, first_seen, content_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                feed.0,
+                a.key,
+                a.title,
+                a.author,
+                a.link,
+                published,
+                a.updated.map(ts),
+                published.unwrap_or(ts(now)),
+                ts(now),
+                hash
+            ])?;
+            stats.new += 1;
+            (tx.last_insert_rowid(), false)
+        }
+    };
+    let enclosures = (!a.enclosures.is_empty())
+        .then(|| serde_json::to_string(&a.enclosures).ok())
+        .flatten();
+    tx.prepare_cached(
+        "INSERT INTO bodies (article_id, summary, content, enclosures) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (article_id) DO UPDATE SET summary = excluded.summary,
+            content = excluded.content, enclosures = excluded.enclosures",
+    )?
+    .execute(params![id, a.summary, a.content, enclosures])?;
+    if updated {
+        // An edited article keeps its fetched full text searchable.
+        return Store::reindex_article(tx, ArticleId(id));
+    }
+    let body = search::body_text(a.summary.as_deref(), a.content.as_deref(), None);
+    tx.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, a.title, body])?;
+    Ok(())
 }
 
 fn content_hash(a: &NewArticle) -> String {

@@ -392,6 +392,7 @@ fn named(url: &str, name: Option<&str>) -> WantedFeed {
     WantedFeed {
         url: url.into(),
         name: name.map(str::to_string),
+        tags: vec![],
     }
 }
 
@@ -492,4 +493,91 @@ fn a_feed_replaced_by_another_site_is_a_new_feed() {
         ..Query::default()
     });
     assert_eq!(b.expect("count"), 0, "the new feed starts empty");
+}
+
+fn search(s: &Store, q: &str) -> Vec<String> {
+    let query = Query {
+        search: Some(q.into()),
+        ..Query::default()
+    };
+    let mut titles: Vec<String> = s
+        .headlines(&query, 0, 50)
+        .expect("search")
+        .into_iter()
+        .map(|r| r.title)
+        .collect();
+    titles.sort();
+    titles
+}
+
+#[test]
+fn search_has_phrases_exclusions_fields_and_full_text() {
+    let (_d, mut s) = open();
+    let wanted = vec![
+        WantedFeed {
+            url: "https://lwn.example/rss".into(),
+            name: Some("LWN".into()),
+            tags: vec!["linux".into()],
+        },
+        WantedFeed {
+            url: "https://blog.example/rss".into(),
+            name: Some("Rust Blog".into()),
+            tags: vec!["rust".into(), "news".into()],
+        },
+    ];
+    let ids = s.sync_feeds(&wanted, now()).expect("sync");
+    let mut by_ann = article(
+        "r1",
+        "Rust 1.95 released",
+        "<p>The borrow checker got smarter.</p>",
+    );
+    by_ann.author = Some("Ann Lee".into());
+    s.ingest(
+        ids[1],
+        &FeedMeta::default(),
+        &[
+            by_ann,
+            article("r2", "Checker notes", "<p>smarter borrow rules</p>"),
+        ],
+        now(),
+    )
+    .expect("ingest");
+    s.ingest(
+        ids[0],
+        &FeedMeta::default(),
+        &[article("l1", "Kernel release", "<p>A teaser.</p>")],
+        now(),
+    )
+    .expect("ingest");
+    assert_eq!(
+        search(&s, "borrow checker"),
+        ["Checker notes", "Rust 1.95 released"]
+    );
+    assert_eq!(
+        search(&s, "\"borrow checker\""),
+        ["Rust 1.95 released"],
+        "a phrase keeps word order"
+    );
+    assert_eq!(search(&s, "borrow -notes"), ["Rust 1.95 released"]);
+    assert_eq!(
+        search(&s, "title:release"),
+        ["Kernel release", "Rust 1.95 released"]
+    );
+    assert_eq!(search(&s, "title:checker"), ["Checker notes"]);
+    assert_eq!(search(&s, "author:\"ann lee\""), ["Rust 1.95 released"]);
+    assert_eq!(search(&s, "feed:lwn"), ["Kernel release"]);
+    assert_eq!(search(&s, "tag:News"), ["Checker notes", "Rust 1.95 released"]);
+    assert_eq!(search(&s, "release -tag:rust"), ["Kernel release"]);
+    // Fetched full text is searchable.
+    assert!(search(&s, "scheduler").is_empty());
+    let kernel = s
+        .ids(&Query {
+            scope: Scope::Feeds(vec![ids[0]]),
+            ..Query::default()
+        })
+        .expect("ids")[0];
+    s.set_full_html(kernel, "<article><p>The new scheduler lands.</p></article>")
+        .expect("full text");
+    assert_eq!(search(&s, "scheduler"), ["Kernel release"]);
+    assert_eq!(search(&s, "\"new scheduler\" feed:LWN"), ["Kernel release"]);
 }
