@@ -325,14 +325,50 @@ pub fn render_article_with(
         .sum();
     let minutes = words.div_ceil(230).max(1);
 
-    let mut lines = Vec::new();
+    let mut lines = header_lines(body, feed_name, width, minutes, note);
+    if rendered.lines.is_empty() {
+        lines.push(Line::plain("(this article has no text; press o to open it)", DIM));
+    }
+    lines.extend(rendered.lines);
+    let mut links_start = None;
+    if !rendered.links.is_empty() {
+        lines.push(Line::default());
+        links_start = Some(lines.len());
+        lines.extend(link_list(&rendered.links, width));
+    }
+    RenderedArticle {
+        lines,
+        links: rendered.links,
+        links_start,
+    }
+}
+
+const DIM: SpanStyle = SpanStyle {
+    bold: false,
+    italic: false,
+    underline: false,
+    code: false,
+    dim: true,
+    heading: false,
+};
+
+/// Title (three lines at most: a pathological 10 000-character title must not push the
+/// article off the screen), feed, author, date, reading time, link and enclosures. Links are
+/// broken over lines, never cut, so they can be copied whole.
+fn header_lines(
+    body: &ArticleBody,
+    feed_name: &str,
+    width: usize,
+    minutes: usize,
+    note: Option<&str>,
+) -> Vec<Line> {
+    let s = &body.summary;
     let title_style = SpanStyle {
         bold: true,
         heading: true,
         ..SpanStyle::default()
     };
-    // At most three lines of title: a pathological 10 000-character title must not push the
-    // article off the screen.
+    let mut lines = Vec::new();
     let mut title = wrap::wrap(&super::sanitize_line(&s.title), width);
     if title.len() > 3 {
         title.truncate(3);
@@ -343,13 +379,7 @@ pub fn render_article_with(
             }
         }
     }
-    for l in title {
-        lines.push(Line::plain(l, title_style));
-    }
-    let dim = SpanStyle {
-        dim: true,
-        ..SpanStyle::default()
-    };
+    lines.extend(title.into_iter().map(|l| Line::plain(l, title_style)));
     let mut meta = vec![super::sanitize_line(feed_name)];
     if let Some(a) = &s.author {
         meta.push(super::sanitize_line(a));
@@ -358,71 +388,72 @@ pub fn render_article_with(
         meta.push(p.format("%a %d %b %Y %H:%M").to_string());
     }
     meta.push(format!("{minutes} min read"));
-    for l in wrap::wrap(&meta.join(" · "), width) {
-        lines.push(Line::plain(l, dim));
-    }
+    lines.extend(
+        wrap::wrap(&meta.join(" · "), width)
+            .into_iter()
+            .map(|l| Line::plain(l, DIM)),
+    );
     if let Some(link) = &s.link {
-        lines.push(Line::plain(
-            wrap::truncate(&super::sanitize_line(link), width),
-            dim,
-        ));
+        let url = super::display_url(link);
+        lines.extend(wrap::chunks(&url, width).into_iter().map(|l| Line::plain(l, DIM)));
     }
     for e in &body.enclosures {
-        let mut desc = format!("▶ {}", super::sanitize_line(&e.url));
+        let mut desc = format!("▶ {}", super::display_url(&e.url));
         if let Some(m) = &e.mime {
-            desc.push_str(&format!(" ({m}"));
+            desc.push_str(&format!(" ({}", super::sanitize_line(m)));
             if let Some(len) = e.length.filter(|l| *l > 0) {
                 desc.push_str(&format!(", {}", human_size(len)));
             }
             desc.push(')');
         }
-        lines.push(Line::plain(wrap::truncate(&desc, width), dim));
+        lines.extend(
+            wrap::chunks(&desc, width)
+                .into_iter()
+                .map(|l| Line::plain(l, DIM)),
+        );
     }
     if let Some(n) = note {
-        lines.push(Line::plain(wrap::truncate(&super::sanitize_line(n), width), dim));
+        lines.push(Line::plain(wrap::truncate(&super::sanitize_line(n), width), DIM));
     }
-    lines.push(Line::plain("─".repeat(width.min(40)), dim));
+    lines.push(Line::plain("─".repeat(width.min(40)), DIM));
     lines.push(Line::default());
-    if rendered.lines.is_empty() {
-        lines.push(Line::plain("(this article has no text; press o to open it)", dim));
-    }
-    lines.extend(rendered.lines);
-    let mut links_start = None;
-    if !rendered.links.is_empty() {
-        lines.push(Line::default());
-        links_start = Some(lines.len());
-        lines.push(Line::plain(
-            "Links",
-            SpanStyle {
-                bold: true,
-                ..SpanStyle::default()
-            },
-        ));
-        for (i, l) in rendered.links.iter().enumerate() {
-            let label = format!("[{}] ", i + 1);
-            let rest = wrap::truncate(l, width.saturating_sub(label.len()));
+    lines
+}
+
+/// The numbered link list; a long URL continues on the next lines under itself.
+fn link_list(links: &[String], width: usize) -> Vec<Line> {
+    let heading = SpanStyle {
+        bold: true,
+        ..SpanStyle::default()
+    };
+    let link = SpanStyle {
+        underline: true,
+        ..SpanStyle::default()
+    };
+    let mut lines = vec![Line::plain("Links", heading)];
+    for (i, l) in links.iter().enumerate() {
+        let label = format!("[{}] ", i + 1);
+        let indent = label.len();
+        for (j, piece) in wrap::chunks(l, width.saturating_sub(indent))
+            .into_iter()
+            .enumerate()
+        {
+            let lead = if j == 0 { label.clone() } else { " ".repeat(indent) };
             lines.push(Line {
                 spans: vec![
                     Span {
-                        text: label,
-                        style: dim,
+                        text: lead,
+                        style: DIM,
                     },
                     Span {
-                        text: rest,
-                        style: SpanStyle {
-                            underline: true,
-                            ..SpanStyle::default()
-                        },
+                        text: piece,
+                        style: link,
                     },
                 ],
             });
         }
     }
-    RenderedArticle {
-        lines,
-        links: rendered.links,
-        links_start,
-    }
+    lines
 }
 
 fn human_size(bytes: u64) -> String {
@@ -444,6 +475,45 @@ fn human_size(bytes: u64) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn long_urls_are_broken_over_lines_never_cut() {
+        let long = format!("https://example.org/{}/end?x=1", "segment".repeat(20));
+        let body = ArticleBody {
+            summary: crate::model::ArticleSummary {
+                id: crate::model::ArticleId(1),
+                feed_id: crate::model::FeedId(1),
+                title: "T".into(),
+                link: Some(long.clone()),
+                author: None,
+                published: None,
+                read: false,
+                starred: false,
+            },
+            feed_url: "https://example.org/feed".into(),
+            feed_title: None,
+            updated: None,
+            summary_html: None,
+            content_html: Some(format!("<p>See <a href=\"{long}\">this</a>.</p>")),
+            full_html: None,
+            enclosures: vec![crate::model::Enclosure {
+                url: format!("{long}.mp3"),
+                mime: Some("audio/mpeg".into()),
+                length: Some(1000),
+            }],
+        };
+        let r = render_article_with(&body, "Feed", 40, None);
+        let text: Vec<String> = r.lines.iter().map(|l| l.text()).collect();
+        assert!(text.iter().all(|l| wrap::width(l) <= 40), "{text:#?}");
+        assert!(!text.iter().any(|l| l.contains('…')), "{text:#?}");
+        let joined: String = text.iter().map(|l| l.trim()).collect();
+        assert!(joined.contains(&long), "the header link is whole");
+        assert!(
+            joined.contains(&format!("[1] {long}")),
+            "the link list holds it whole"
+        );
+        assert!(joined.contains(&format!("{long}.mp3")), "the enclosure too");
+    }
 
     /// HTML-shaped input: tags, attributes, entities, controls, wide characters, long words.
     fn html_soup() -> impl Strategy<Value = String> {

@@ -31,6 +31,26 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// Breaks `s` into pieces of at most `max` columns, keeping every character: for URLs, which
+/// must stay whole to be copied, never cut with `…`.
+pub fn chunks(s: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut out = vec![String::new()];
+    let mut used = 0;
+    for g in s.graphemes(true) {
+        let w = width(g);
+        if used + w > max && used > 0 {
+            out.push(String::new());
+            used = 0;
+        }
+        if let Some(last) = out.last_mut() {
+            last.push_str(g);
+        }
+        used += w;
+    }
+    out
+}
+
 /// Greedy word wrap to `max` columns; words longer than a line are split by grapheme.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
     let max = max.max(1);
