@@ -135,6 +135,7 @@ fn render_headlines(c: &mut Criterion) {
         article_width: 80,
         browser: None,
         theme: tidings::config::Theme::default(),
+        feed_order: tidings::config::FeedOrder::Tag,
     };
     let (mut app, _) = App::new(feeds, Keymap::default(), settings, (120, 40));
     let q = Query::default();

@@ -387,6 +387,52 @@ pub fn parse_override(name: &str, chords: &[String]) -> Result<(Action, Vec<KeyC
     Ok((binding.action, parsed))
 }
 
+/// The first override whose key another action also has (a default of an action that is not
+/// rebound, another override, or a digit that opens links): its index and what to tell.
+pub fn conflict(overrides: &[crate::config::KeyOverride]) -> Option<(usize, String)> {
+    let name = |a: Action| BINDINGS.iter().find(|b| b.action == a).map_or("?", |b| b.name);
+    for (i, o) in overrides.iter().enumerate() {
+        for k in &o.chords {
+            if let Key::Char('1'..='9') = k.key
+                && !k.ctrl
+                && !k.alt
+            {
+                return Some((
+                    i,
+                    format!("'{k}' opens link [{k}] in an article; choose another key"),
+                ));
+            }
+            if let Some(other) = overrides[..i]
+                .iter()
+                .find(|x| x.action != o.action && x.chords.contains(k))
+            {
+                return Some((
+                    i,
+                    format!(
+                        "'{k}' is also bound to '{}'; a key does one thing",
+                        name(other.action)
+                    ),
+                ));
+            }
+            let default_owner = BINDINGS.iter().find(|b| {
+                b.action != o.action
+                    && b.defaults.contains(k)
+                    && !overrides.iter().any(|x| x.action == b.action)
+            });
+            if let Some(b) = default_owner {
+                return Some((
+                    i,
+                    format!(
+                        "'{k}' is already bound to '{}'; rebind '{}' too, or choose another key",
+                        b.name, b.name
+                    ),
+                ));
+            }
+        }
+    }
+    None
+}
+
 /// The live keymap: defaults with config overrides applied.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Keymap {
@@ -486,6 +532,22 @@ mod tests {
                 .iter()
                 .any(|(k, h)| k == "j" && *h == "next unread article")
         );
+    }
+
+    #[test]
+    fn a_key_bound_twice_is_a_conflict() {
+        let o = |action, c| KeyOverride {
+            action,
+            chords: vec![KeyChord::ch(c)],
+        };
+        let (i, m) = conflict(&[o(Action::Quit, 'j')]).expect("j is down's");
+        assert_eq!(i, 0);
+        assert!(m.contains("'down'"), "{m}");
+        // Rebinding down as well frees j.
+        assert_eq!(conflict(&[o(Action::Down, 'x'), o(Action::Quit, 'j')]), None);
+        assert!(conflict(&[o(Action::Undo, 'z'), o(Action::Quit, 'z')]).is_some());
+        assert!(conflict(&[o(Action::Quit, '3')]).is_some());
+        assert_eq!(conflict(&[o(Action::ToggleStar, 'S')]), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use keymap::{Action, Key, KeyChord, Keymap};
 pub use msg::{Around, Change, Effect, Field, Msg, StoreReply};
 
+use crate::config::FeedOrder;
 use crate::model::{ArticleBody, ArticleId, ArticleSummary, FeedId, Query, Scope};
 use crate::poller::PollEvent;
 use crate::text::RenderedArticle;
@@ -141,6 +142,7 @@ pub struct AppSettings {
     /// The browser command (argv) for `o` and links; `None` uses `$BROWSER` or the system's.
     pub browser: Option<Vec<String>>,
     pub theme: crate::config::Theme,
+    pub feed_order: FeedOrder,
 }
 
 #[derive(Debug, Clone)]
@@ -615,9 +617,9 @@ impl App {
         } else {
             (1..=n).map(|d| (self.feed_selected + n - d) % n).collect()
         };
-        let target = order
-            .into_iter()
-            .find(|&i| i >= first_feed && self.entries[i].unread > 0);
+        let target = order.into_iter().find(|&i| {
+            i >= first_feed && matches!(self.entries[i].source, Source::Feed(_)) && self.entries[i].unread > 0
+        });
         match target {
             Some(i) if i != self.feed_selected || self.headlines.rows.iter().any(|r| !r.read) => {
                 self.feed_selected = i;
@@ -667,39 +669,26 @@ impl App {
             },
         ];
         let mut tags: Vec<String> = self.feeds.iter().flat_map(|f| f.tags.clone()).collect();
-        tags.sort();
+        tags.sort_by_key(|t| t.to_lowercase());
         tags.dedup();
-        for t in &tags {
-            let unread = self
-                .feeds
-                .iter()
-                .filter(|f| f.tags.contains(t))
-                .map(|f| self.unread.get(&f.id).copied().unwrap_or(0))
-                .sum();
-            entries.push(Entry {
-                source: Source::Tag(t.clone()),
-                label: format!("#{t}"),
-                unread,
-                error: None,
-                group: None,
-            });
-        }
+        let by_tag = self.settings.feed_order == FeedOrder::Tag;
         let mut feeds: Vec<&FeedInfo> = self.feeds.iter().collect();
-        feeds.sort_by_key(|f| {
-            (
-                f.tags.first().cloned().unwrap_or_else(|| "\u{10FFFF}".into()),
-                f.name.to_lowercase(),
-            )
-        });
-        for f in feeds {
-            entries.push(Entry {
-                source: Source::Feed(f.id),
-                label: f.name.clone(),
-                unread: self.unread.get(&f.id).copied().unwrap_or(0),
-                error: self.errors.get(&f.id).cloned(),
-                group: f.tags.first().cloned(),
-            });
+        let unread = |f: &FeedInfo| self.unread.get(&f.id).copied().unwrap_or(0);
+        match self.settings.feed_order {
+            FeedOrder::Tag | FeedOrder::Name => feeds.sort_by_key(|f| f.name.to_lowercase()),
+            FeedOrder::Config => {}
+            FeedOrder::Unread => feeds.sort_by_key(|f| (std::cmp::Reverse(unread(f)), f.name.to_lowercase())),
         }
+        for t in &tags {
+            entries.push(self.tag_entry(t));
+            if by_tag {
+                // The tag's entry is the header of the feeds filed under it (their first tag).
+                let under = feeds.iter().filter(|f| f.tags.first() == Some(t));
+                entries.extend(under.map(|f| self.feed_entry(f, Some(t.clone()))));
+            }
+        }
+        let rest = feeds.iter().filter(|f| !by_tag || f.tags.is_empty());
+        entries.extend(rest.map(|f| self.feed_entry(f, None)));
         self.entries = entries;
         if let Some(s) = selected
             && let Some(i) = self.entries.iter().position(|e| e.source == s)
@@ -707,6 +696,33 @@ impl App {
             self.feed_selected = i;
         }
         self.feed_selected = self.feed_selected.min(self.entries.len().saturating_sub(1));
+    }
+
+    fn tag_entry(&self, t: &str) -> Entry {
+        let unread = self
+            .feeds
+            .iter()
+            .filter(|f| f.tags.iter().any(|x| x == t))
+            .map(|f| self.unread.get(&f.id).copied().unwrap_or(0))
+            .sum();
+        Entry {
+            source: Source::Tag(t.to_string()),
+            label: format!("#{t}"),
+            unread,
+            error: None,
+            group: None,
+        }
+    }
+
+    /// A feed's entry; `group` is the tag header it is listed under, if any.
+    fn feed_entry(&self, f: &FeedInfo, group: Option<String>) -> Entry {
+        Entry {
+            source: Source::Feed(f.id),
+            label: f.name.clone(),
+            unread: self.unread.get(&f.id).copied().unwrap_or(0),
+            error: self.errors.get(&f.id).cloned(),
+            group,
+        }
     }
 
     /// Replaces the feed list (config reload), keeping the selection where possible.

@@ -49,6 +49,7 @@ fn settings() -> AppSettings {
         article_width: 80,
         browser: None,
         theme: crate::config::Theme::default(),
+        feed_order: crate::config::FeedOrder::Tag,
     }
 }
 
@@ -675,4 +676,26 @@ fn n_in_the_article_pane_opens_the_next_unread_of_the_next_feed() {
     assert!(fx.contains(&Effect::LoadBody(ArticleId(21))), "{fx:?}");
     assert_eq!(app.focus, Focus::Article);
     assert_eq!(app.article.as_ref().map(|a| a.id), Some(ArticleId(21)));
+}
+
+#[test]
+fn the_feed_list_follows_the_chosen_order() {
+    let labels = |order| {
+        let mut s = settings();
+        s.feed_order = order;
+        let (mut app, _) = App::new(feeds(), Keymap::default(), s, (100, 30));
+        app.update(Msg::Store(StoreReply::Counts {
+            epoch: app.writes.epoch,
+            unread: vec![(FeedId(1), 1), (FeedId(2), 5)],
+            starred: 0,
+            errors: vec![],
+            titles: vec![],
+        }));
+        app.entries.iter().map(|e| e.label.clone()).collect::<Vec<_>>()
+    };
+    use crate::config::FeedOrder;
+    // By tag: each tag heads the feeds filed under it.
+    assert_eq!(labels(FeedOrder::Tag)[2..], ["#x", "Alpha", "#y", "Beta"]);
+    assert_eq!(labels(FeedOrder::Unread)[2..], ["#x", "#y", "Beta", "Alpha"]);
+    assert_eq!(labels(FeedOrder::Config)[2..], ["#x", "#y", "Alpha", "Beta"]);
 }

@@ -67,6 +67,35 @@ pub struct Settings {
     /// Zero keeps everything.
     pub retention: Duration,
     pub mark_read_on_open: bool,
+    pub feed_order: FeedOrder,
+}
+
+/// How the feed list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FeedOrder {
+    /// Under a header per tag (each feed under its first tag), then untagged feeds.
+    #[default]
+    Tag,
+    /// By name.
+    Name,
+    /// As listed in the config file.
+    Config,
+    /// Most unread first.
+    Unread,
+}
+
+impl FeedOrder {
+    pub fn parse(s: &str) -> Result<FeedOrder, String> {
+        match s {
+            "tag" => Ok(FeedOrder::Tag),
+            "name" => Ok(FeedOrder::Name),
+            "config" => Ok(FeedOrder::Config),
+            "unread" => Ok(FeedOrder::Unread),
+            other => Err(format!(
+                "'{other}' is not an order; use \"tag\", \"name\", \"config\" or \"unread\""
+            )),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -82,6 +111,7 @@ impl Default for Settings {
             article_width: 80,
             retention: Duration::from_secs(90 * 24 * 3600),
             mark_read_on_open: true,
+            feed_order: FeedOrder::Tag,
         }
     }
 }

@@ -39,13 +39,14 @@ struct RawSettings {
     article_width: Option<Spanned<u16>>,
     retention: Option<Spanned<String>>,
     mark_read_on_open: Option<bool>,
+    feed_order: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFeed {
     url: Spanned<String>,
-    name: Option<String>,
+    name: Option<Spanned<String>>,
     #[serde(default)]
     tags: Vec<String>,
     refresh_interval: Option<Spanned<String>>,
@@ -72,6 +73,7 @@ pub(crate) const SETTINGS_KEYS: &[&str] = &[
     "article_width",
     "retention",
     "mark_read_on_open",
+    "feed_order",
 ];
 pub(crate) const FEED_KEYS: &[&str] = &["url", "name", "tags", "refresh_interval", "full_text"];
 pub(crate) const TOP_KEYS: &[&str] = &["settings", "feed", "keys", "theme"];
@@ -189,69 +191,8 @@ impl RawConfig {
     pub(crate) fn validate(self, text: &str, path: &Path) -> Result<Config, Error> {
         let site = Site { text, path };
         let settings = self.settings.validate(&site)?;
-        let mut feeds = Vec::with_capacity(self.feeds.len());
-        let mut seen = HashSet::new();
-        for raw in self.feeds {
-            let span = raw.url.span();
-            let url = Url::parse(raw.url.get_ref().trim()).map_err(|e| {
-                site.error(
-                    span.clone(),
-                    "feed.url",
-                    format!("'{}' is not a valid URL ({e})", raw.url.get_ref()),
-                )
-            })?;
-            if !matches!(url.scheme(), "http" | "https" | "file") {
-                return Err(site.error(
-                    span,
-                    "feed.url",
-                    format!("'{url}' has scheme '{}'; use http, https or file", url.scheme()),
-                ));
-            }
-            if !seen.insert(url.as_str().to_string()) {
-                return Err(site.error(
-                    span,
-                    "feed.url",
-                    format!("'{url}' is listed twice; remove one of the entries"),
-                ));
-            }
-            let refresh_interval = match raw.refresh_interval {
-                Some(s) => Some(
-                    parse_duration(s.get_ref())
-                        .map_err(|m| site.error(s.span(), "feed.refresh_interval", m))?,
-                ),
-                None => None,
-            };
-            let tags = raw
-                .tags
-                .into_iter()
-                .map(|t| t.trim().to_string())
-                .filter(|t| !t.is_empty())
-                .collect();
-            feeds.push(FeedSpec {
-                url,
-                name: raw.name.filter(|n| !n.trim().is_empty()),
-                tags,
-                refresh_interval,
-                full_text: raw.full_text,
-            });
-        }
-        let mut keys = Vec::new();
-        for (action, list) in self.keys {
-            let span = list.span();
-            let chords = match list.into_inner() {
-                KeyList::One(k) => vec![k],
-                KeyList::Many(v) => v,
-            };
-            let name = action.get_ref().clone();
-            let key = format!("keys.{name}");
-            let parsed = crate::app::keymap::parse_override(&name, &chords)
-                .map_err(|m| site.error(span.clone(), &key, m))?;
-            keys.push(KeyOverride {
-                action: parsed.0,
-                chords: parsed.1,
-            });
-            let _ = action.span();
-        }
+        let feeds = validate_feeds(self.feeds, &site)?;
+        let keys = validate_keys(self.keys, &site)?;
         let mut theme = Theme::default();
         for (name, value) in self.theme {
             let key = format!("theme.{}", name.get_ref());
@@ -267,6 +208,117 @@ impl RawConfig {
             theme,
         })
     }
+}
+
+fn validate_feeds(raw_feeds: Vec<RawFeed>, site: &Site<'_>) -> Result<Vec<FeedSpec>, Error> {
+    let mut feeds = Vec::with_capacity(raw_feeds.len());
+    let mut seen = HashSet::new();
+    let mut names = HashSet::new();
+    let mut spellings = std::collections::HashMap::new();
+    for raw in raw_feeds {
+        let span = raw.url.span();
+        let url = Url::parse(raw.url.get_ref().trim()).map_err(|e| {
+            site.error(
+                span.clone(),
+                "feed.url",
+                format!("'{}' is not a valid URL ({e})", raw.url.get_ref()),
+            )
+        })?;
+        if !matches!(url.scheme(), "http" | "https" | "file") {
+            return Err(site.error(
+                span,
+                "feed.url",
+                format!("'{url}' has scheme '{}'; use http, https or file", url.scheme()),
+            ));
+        }
+        if !seen.insert(url.as_str().to_string()) {
+            return Err(site.error(
+                span,
+                "feed.url",
+                format!("'{url}' is listed twice; remove one of the entries"),
+            ));
+        }
+        let name = raw.name.filter(|n| !n.get_ref().trim().is_empty());
+        if let Some(n) = &name
+            && !names.insert(n.get_ref().trim().to_lowercase())
+        {
+            return Err(site.error(
+                n.span(),
+                "feed.name",
+                format!(
+                    "'{}' names two feeds; give each feed its own name",
+                    n.get_ref().trim()
+                ),
+            ));
+        }
+        let refresh_interval = match raw.refresh_interval {
+            Some(s) => Some(
+                parse_duration(s.get_ref()).map_err(|m| site.error(s.span(), "feed.refresh_interval", m))?,
+            ),
+            None => None,
+        };
+        feeds.push(FeedSpec {
+            url,
+            name: name.map(|n| n.into_inner().trim().to_string()),
+            tags: normalise_tags(raw.tags, &mut spellings),
+            refresh_interval,
+            full_text: raw.full_text,
+        });
+    }
+    Ok(feeds)
+}
+
+/// Tags compare without case (`News` and `news` are one tag) and without a leading `#`; a tag
+/// is spelled everywhere as it is first spelled in the file.
+fn normalise_tags(
+    tags: Vec<String>,
+    spellings: &mut std::collections::HashMap<String, String>,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for t in tags {
+        let t = t.trim().trim_start_matches('#').trim();
+        if t.is_empty() {
+            continue;
+        }
+        let spelled = spellings
+            .entry(t.to_lowercase())
+            .or_insert_with(|| t.to_string())
+            .clone();
+        if !out.contains(&spelled) {
+            out.push(spelled);
+        }
+    }
+    out
+}
+
+/// `[keys]` overrides; a key bound to two actions is an error at the binding that takes it.
+fn validate_keys(
+    raw: BTreeMap<Spanned<String>, Spanned<KeyList>>,
+    site: &Site<'_>,
+) -> Result<Vec<KeyOverride>, Error> {
+    let mut keys = Vec::new();
+    let mut spans = Vec::new();
+    for (action, list) in raw {
+        let span = list.span();
+        let chords = match list.into_inner() {
+            KeyList::One(k) => vec![k],
+            KeyList::Many(v) => v,
+        };
+        let name = action.get_ref().clone();
+        let key = format!("keys.{name}");
+        let parsed = crate::app::keymap::parse_override(&name, &chords)
+            .map_err(|m| site.error(span.clone(), &key, m))?;
+        keys.push(KeyOverride {
+            action: parsed.0,
+            chords: parsed.1,
+        });
+        spans.push((span, key));
+    }
+    if let Some((i, message)) = crate::app::keymap::conflict(&keys) {
+        let (span, key) = spans.swap_remove(i);
+        return Err(site.error(span, &key, message));
+    }
+    Ok(keys)
 }
 
 impl RawSettings {
@@ -310,6 +362,11 @@ impl RawSettings {
             ),
             None => None,
         };
+        let feed_order = match &self.feed_order {
+            Some(o) => super::FeedOrder::parse(o.get_ref())
+                .map_err(|m| site.error(o.span(), "settings.feed_order", m))?,
+            None => d.feed_order,
+        };
         let article_width = match self.article_width {
             Some(w) if *w.get_ref() < 20 => {
                 return Err(site.error(w.span(), "settings.article_width", "must be at least 20".into()));
@@ -318,6 +375,7 @@ impl RawSettings {
             None => d.article_width,
         };
         Ok(Settings {
+            feed_order,
             refresh_interval,
             concurrency: positive(self.concurrency, "settings.concurrency", d.concurrency)?,
             per_host: positive(self.per_host, "settings.per_host", d.per_host)?,

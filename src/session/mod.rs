@@ -166,5 +166,6 @@ pub fn app_settings(config: &Config) -> AppSettings {
         article_width: config.settings.article_width,
         browser: config.settings.browser.clone(),
         theme: config.theme,
+        feed_order: config.settings.feed_order,
     }
 }

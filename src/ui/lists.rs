@@ -44,10 +44,11 @@ pub fn draw_feeds(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         } else {
             String::new()
         };
-        let indent = if matches!(e.source, Source::Feed(_)) {
-            " "
-        } else {
-            ""
+        // Feeds under a tag header sit further in than the header.
+        let indent = match (&e.source, &e.group) {
+            (Source::Feed(_), Some(_)) => "   ",
+            (Source::Feed(_), None) => " ",
+            _ => "",
         };
         let mark = if e.error.is_some() { "!" } else { "" };
         let label_w = width.saturating_sub(wrap::width(&count) + 1 + indent.len() + mark.len());

@@ -259,3 +259,64 @@ fn remove_then_re_add_restores_read_state() {
     let missing = run(&config, &data, &["remove", "nope"]);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn every_tag_survives_an_export_and_import_and_tags_ignore_case() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[[feed]]\nurl = \"https://a.example/rss\"\nname = \"A\"\ntags = [\"News\", \"rust\", \"#Linux\"]\n\n[[feed]]\nurl = \"https://b.example/rss\"\nname = \"B\"\ntags = [\"news\"]\n",
+    )
+    .expect("config");
+    let data = dir.path().join("data");
+    let loaded = Config::load(&config).expect("load");
+    assert_eq!(
+        feed(&loaded, "https://a.example/rss").tags,
+        ["News", "rust", "Linux"]
+    );
+    assert_eq!(
+        feed(&loaded, "https://b.example/rss").tags,
+        ["News"],
+        "spelled as first written"
+    );
+    assert_eq!(loaded.tags().len(), 3, "News and news are one tag");
+    let opml = ok(run(&config, &data, &["export"]));
+    let opml_file = dir.path().join("out.opml");
+    std::fs::write(&opml_file, opml).expect("opml");
+    let fresh = dir.path().join("fresh.toml");
+    std::fs::write(&fresh, "# empty\n").expect("fresh");
+    ok(run(
+        &fresh,
+        &dir.path().join("data2"),
+        &["import", opml_file.to_str().expect("path")],
+    ));
+    let again = Config::load(&fresh).expect("reload");
+    assert_eq!(
+        feed(&again, "https://a.example/rss").tags,
+        ["News", "rust", "Linux"]
+    );
+    assert_eq!(feed(&again, "https://b.example/rss").tags, ["News"]);
+}
+
+#[test]
+fn remove_by_a_shared_name_is_refused_not_guessed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    // Names that differ only in case are one name to a user, and so an error in the config.
+    std::fs::write(
+        &config,
+        "[[feed]]\nurl = \"https://a.example/rss\"\nname = \"Blog\"\n\n[[feed]]\nurl = \"https://b.example/rss\"\nname = \"blog\"\n",
+    )
+    .expect("config");
+    let out = run(&config, &dir.path().join("data"), &["remove", "Blog"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("names two feeds"), "{err}");
+    assert!(
+        std::fs::read_to_string(&config)
+            .expect("read")
+            .contains("b.example"),
+        "nothing removed"
+    );
+}

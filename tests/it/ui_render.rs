@@ -85,6 +85,7 @@ fn app(size: (u16, u16)) -> App {
         article_width: 72,
         browser: None,
         theme: tidings::config::Theme::default(),
+        feed_order: tidings::config::FeedOrder::Tag,
     };
     let (mut app, _) = App::new(feeds(), Keymap::default(), settings, size);
     let generation = app.headlines.generation;
