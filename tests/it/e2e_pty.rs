@@ -204,3 +204,98 @@ fn ctrl_z_suspends_and_fg_resumes_from_a_shell() {
     sh.send("exit\r");
     assert!(sh.wait_exit(Duration::from_secs(10)).success());
 }
+
+/// Items a new user met in the first hour: a stale error hiding later messages, an add prompt
+/// that was never drawn, a health view whose selection left the screen, and `p` in the health
+/// view that turned a redirected feed's read articles unread.
+#[test]
+fn status_errors_clear_add_prompt_shows_health_scrolls_and_redirects_keep_marks() {
+    let server = Server::start(|req| match req.path.as_str() {
+        "/old" => Response::status(301).header("Location", "/new"),
+        "/new" => Response::ok(rss("Moved", "m", 2)),
+        p if p.starts_with("/f") => Response::ok(rss("Many", &p[1..], 1)),
+        _ => Response::status(404),
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    let mut text = format!(
+        "[[feed]]\nurl = \"{}\"\nname = \"AAA Moved\"\n",
+        server.url("/old")
+    );
+    for i in 0..30 {
+        text.push_str(&format!(
+            "\n[[feed]]\nurl = \"{}\"\nname = \"Feed {i:02}\"\n",
+            server.url(&format!("/f{i}"))
+        ));
+    }
+    std::fs::write(&config, text).expect("config");
+    let data = dir.path().join("data");
+    let mut tui = Tui::start(&config, &data, 100, 30);
+    tui.wait_text("All unread (32)");
+
+    // 2: an error clears at the next key, and later messages show. The article opened (and
+    // so read) is one of the feed that redirects, first in the list by name.
+    tui.send("j");
+    tui.send("j");
+    tui.wait_text("Moved (2)");
+    tui.send("l");
+    tui.send("\r");
+    tui.wait_text("min read");
+    tui.send("7");
+    tui.wait_text("there is no link [7]");
+    tui.send("R");
+    tui.wait_for("error cleared", Duration::from_secs(10), |s| {
+        !s.contains("there is no link")
+    });
+
+    // 3: the add prompt is drawn and shows what is typed.
+    tui.send("q");
+    tui.send("q");
+    tui.send("a");
+    tui.wait_text("add feed");
+    tui.send("example.invalid/x");
+    tui.wait_text("example.invalid/x");
+    tui.send("\x1b");
+    tui.wait_for("prompt closed", Duration::from_secs(5), |s| {
+        !s.contains("add feed")
+    });
+
+    // 5: in the health view the selection stays on screen to the last feed.
+    tui.send("H");
+    tui.wait_text("Feed health");
+    tui.send("G");
+    tui.wait_text("Feed 29");
+    for _ in 0..5 {
+        tui.send("k");
+    }
+    tui.wait_text("Feed 24");
+
+    // 1: read an article of the redirected feed, then follow the redirect with p.
+    tui.send("g");
+    tui.send("p");
+    tui.wait_text("feed now points to");
+    tui.wait_text("config reloaded");
+    // Time for a refresh of a feed the reload would have made new.
+    std::thread::sleep(Duration::from_secs(2));
+    tui.send("q");
+    tui.send("Q");
+    assert!(tui.wait_exit(Duration::from_secs(10)).success());
+    let cfg = std::fs::read_to_string(&config).expect("config");
+    assert!(cfg.contains(&server.url("/new")), "{cfg}");
+    let items = list_json(&config, &data);
+    assert_eq!(items.len(), 32, "no feed row was duplicated");
+    assert_eq!(count(&items, "read"), 1, "the read mark survived the URL change");
+    let moved: Vec<_> = items.iter().filter(|i| i["feed"] == "AAA Moved").collect();
+    assert_eq!(moved.len(), 2, "{items:?}");
+    assert_eq!(
+        count(
+            &items
+                .iter()
+                .filter(|i| i["feed"] == "AAA Moved")
+                .cloned()
+                .collect::<Vec<_>>(),
+            "read"
+        ),
+        1
+    );
+}
