@@ -11,90 +11,9 @@ impl App {
                 rows,
                 total,
                 kept_at,
-            } => {
-                let h = &mut self.headlines;
-                if generation != h.generation {
-                    return Vec::new();
-                }
-                h.loading = false;
-                h.offset = offset;
-                h.rows = rows;
-                h.total = total;
-                if let Some(at) = kept_at {
-                    h.selected = at;
-                }
-                let open = h.pending == Pending::OpenFirstUnread;
-                if matches!(h.pending, Pending::FirstUnread | Pending::OpenFirstUnread) {
-                    h.pending = Pending::Nothing;
-                    if let Some(i) = h.rows.iter().position(|r| !r.read) {
-                        h.selected = h.offset + i;
-                    }
-                }
-                if open {
-                    return self.open_selected();
-                }
-                h.selected = h.selected.min(total.saturating_sub(1));
-                self.keep_visible();
-                let h = &self.headlines;
-                let loaded = h.total == 0 || (h.selected >= h.offset && h.selected < h.offset + h.rows.len());
-                if !loaded {
-                    let off = h.selected.saturating_sub(WINDOW / 2);
-                    return self.reload(Around::Offset(off), false);
-                }
-                Vec::new()
-            }
-            StoreReply::Body { id, body } => {
-                let Some(b) = body else {
-                    if self.article.as_ref().is_some_and(|v| v.id == id) {
-                        self.status.error = Some("that article no longer exists".into());
-                        self.article = None;
-                        self.focus = Focus::Headlines;
-                    }
-                    return Vec::new();
-                };
-                let feed = self.feeds.iter().find(|f| f.id == b.summary.feed_id);
-                let wants_full = feed.is_some_and(|f| f.full_text)
-                    || (b.full_html.is_none()
-                        && crate::fulltext::is_teaser(
-                            b.content_html.as_deref().or(b.summary_html.as_deref()),
-                        ));
-                let link = b.summary.link.clone();
-                let Some(view) = self.article.as_mut().filter(|v| v.id == id) else {
-                    return Vec::new();
-                };
-                let mut fx = Vec::new();
-                view.use_full = wants_full && b.full_html.is_some();
-                if wants_full && b.full_html.is_none() && link.is_some() {
-                    view.note = Some("fetching the full article…".into());
-                    fx.push(Effect::FetchFullText {
-                        id,
-                        link: link.unwrap_or_default(),
-                    });
-                }
-                view.body = Some(b);
-                self.rerender_article();
-                fx
-            }
-            StoreReply::FullText { id, result } => {
-                let Some(view) = self.article.as_mut().filter(|v| v.id == id) else {
-                    return Vec::new();
-                };
-                match result {
-                    Ok(html) => {
-                        if let Some(b) = view.body.as_mut() {
-                            b.full_html = Some(html);
-                        }
-                        view.use_full = true;
-                        view.note = None;
-                    }
-                    Err(e) => {
-                        view.use_full = false;
-                        view.note = Some(format!("full text unavailable: {e}"));
-                    }
-                }
-                self.rerender_article();
-                Vec::new()
-            }
+            } => self.on_window(generation, offset, rows, total, kept_at),
+            StoreReply::Body { id, body } => self.on_body(id, body),
+            StoreReply::FullText { id, result } => self.on_full_text(id, result),
             StoreReply::Counts {
                 epoch,
                 unread,
@@ -159,6 +78,98 @@ impl App {
                 self.end_write()
             }
         }
+    }
+
+    fn on_window(
+        &mut self,
+        generation: u64,
+        offset: usize,
+        rows: Vec<ArticleSummary>,
+        total: usize,
+        kept_at: Option<usize>,
+    ) -> Vec<Effect> {
+        let h = &mut self.headlines;
+        if generation != h.generation {
+            return Vec::new();
+        }
+        h.loading = false;
+        h.offset = offset;
+        h.rows = rows;
+        h.total = total;
+        if let Some(at) = kept_at {
+            h.selected = at;
+        }
+        let open = h.pending == Pending::OpenFirstUnread;
+        if matches!(h.pending, Pending::FirstUnread | Pending::OpenFirstUnread) {
+            h.pending = Pending::Nothing;
+            if let Some(i) = h.rows.iter().position(|r| !r.read) {
+                h.selected = h.offset + i;
+            }
+        }
+        if open {
+            return self.open_selected();
+        }
+        h.selected = h.selected.min(total.saturating_sub(1));
+        self.keep_visible();
+        let h = &self.headlines;
+        let loaded = h.total == 0 || (h.selected >= h.offset && h.selected < h.offset + h.rows.len());
+        if !loaded {
+            let off = h.selected.saturating_sub(WINDOW / 2);
+            return self.reload(Around::Offset(off), false);
+        }
+        Vec::new()
+    }
+
+    fn on_body(&mut self, id: ArticleId, body: Option<Box<ArticleBody>>) -> Vec<Effect> {
+        let Some(b) = body else {
+            if self.article.as_ref().is_some_and(|v| v.id == id) {
+                self.status.error = Some("that article no longer exists".into());
+                self.article = None;
+                self.focus = Focus::Headlines;
+            }
+            return Vec::new();
+        };
+        let feed = self.feeds.iter().find(|f| f.id == b.summary.feed_id);
+        let wants_full = feed.is_some_and(|f| f.full_text)
+            || (b.full_html.is_none()
+                && crate::fulltext::is_teaser(b.content_html.as_deref().or(b.summary_html.as_deref())));
+        let link = b.summary.link.clone();
+        let Some(view) = self.article.as_mut().filter(|v| v.id == id) else {
+            return Vec::new();
+        };
+        let mut fx = Vec::new();
+        view.use_full = wants_full && b.full_html.is_some();
+        if wants_full && b.full_html.is_none() && link.is_some() {
+            view.note = Some("fetching the full article…".into());
+            fx.push(Effect::FetchFullText {
+                id,
+                link: link.unwrap_or_default(),
+            });
+        }
+        view.body = Some(b);
+        self.rerender_article();
+        fx
+    }
+
+    fn on_full_text(&mut self, id: ArticleId, result: Result<String, String>) -> Vec<Effect> {
+        let Some(view) = self.article.as_mut().filter(|v| v.id == id) else {
+            return Vec::new();
+        };
+        match result {
+            Ok(html) => {
+                if let Some(b) = view.body.as_mut() {
+                    b.full_html = Some(html);
+                }
+                view.use_full = true;
+                view.note = None;
+            }
+            Err(e) => {
+                view.use_full = false;
+                view.note = Some(format!("full text unavailable: {e}"));
+            }
+        }
+        self.rerender_article();
+        Vec::new()
     }
 
     pub(super) fn on_poll(&mut self, ev: PollEvent) -> Vec<Effect> {

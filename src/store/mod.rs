@@ -583,33 +583,13 @@ fn upsert_article(
             stats.updated += 1;
             (id, true)
         }
-        None => {
-            if tx
-                .prepare_cached("SELECT 1 FROM pruned WHERE feed_id = ?1 AND key = ?2")?
-                .exists(params![feed.0, a.key])?
-            {
-                return Ok(());
+        None => match insert_article(tx, feed, a, &hash, now)? {
+            Some(id) => {
+                stats.new += 1;
+                (id, false)
             }
-            tx.prepare_cached(
-                "INSERT INTO articles (feed_id, key, title, author, link, published, updated,
-                    sort_ts, first_seen, content_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                feed.0,
-                a.key,
-                a.title,
-                a.author,
-                a.link,
-                published,
-                a.updated.map(ts),
-                published.unwrap_or(ts(now)),
-                ts(now),
-                hash
-            ])?;
-            stats.new += 1;
-            (tx.last_insert_rowid(), false)
-        }
+            None => return Ok(()),
+        },
     };
     let enclosures = (!a.enclosures.is_empty())
         .then(|| serde_json::to_string(&a.enclosures).ok())
@@ -628,6 +608,41 @@ fn upsert_article(
     tx.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute(params![id, a.title, body])?;
     Ok(())
+}
+
+/// A new article's row; `None` for one pruned before, which must not come back unread.
+fn insert_article(
+    tx: &rusqlite::Transaction<'_>,
+    feed: FeedId,
+    a: &NewArticle,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    if tx
+        .prepare_cached("SELECT 1 FROM pruned WHERE feed_id = ?1 AND key = ?2")?
+        .exists(params![feed.0, a.key])?
+    {
+        return Ok(None);
+    }
+    let published = a.published.map(ts);
+    tx.prepare_cached(
+        "INSERT INTO articles (feed_id, key, title, author, link, published, updated,
+            sort_ts, first_seen, content_hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        feed.0,
+        a.key,
+        a.title,
+        a.author,
+        a.link,
+        published,
+        a.updated.map(ts),
+        published.unwrap_or(ts(now)),
+        ts(now),
+        hash
+    ])?;
+    Ok(Some(tx.last_insert_rowid()))
 }
 
 fn content_hash(a: &NewArticle) -> String {
