@@ -30,6 +30,7 @@ pub mod model;
 pub mod opener;
 pub mod opml;
 pub mod poller;
+pub mod recover;
 pub mod session;
 pub mod store;
 pub mod text;

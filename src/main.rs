@@ -9,6 +9,7 @@ use tidings::commands::{self, UsageError};
 use tidings::config::{self, Paths};
 
 fn main() -> ExitCode {
+    tidings::recover::install_hook();
     let cli = Cli::parse();
     let command = cli.command();
     let result = Paths::resolve(cli.config.clone(), cli.data_dir.clone())

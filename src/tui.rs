@@ -18,9 +18,9 @@ pub struct Terminal {
 impl Terminal {
     /// Enters the UI screen. ratatui installs a panic hook that restores the terminal first.
     pub fn enter() -> std::io::Result<Terminal> {
-        Ok(Terminal {
-            inner: ratatui::try_init()?,
-        })
+        let inner = ratatui::try_init()?;
+        crate::recover::install_hook();
+        Ok(Terminal { inner })
     }
 
     /// Stops the process like a shell's ctrl-z would, with the terminal restored meanwhile;
@@ -34,6 +34,7 @@ impl Terminal {
             .status();
         // A fresh terminal has an empty previous frame, so the next draw repaints everything.
         self.inner = ratatui::try_init()?;
+        crate::recover::install_hook();
         Ok(())
     }
 }

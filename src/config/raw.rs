@@ -182,10 +182,19 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     if s == "0" {
         return Ok(Duration::ZERO);
     }
-    humantime::parse_duration(s).map_err(|e| {
+    let d = humantime::parse_duration(s).map_err(|e| {
         format!("'{s}' is not a duration ({e}); write it like \"30s\", \"15m\", \"2h\" or \"90d\"")
-    })
+    })?;
+    // Bounded here so no later date arithmetic can overflow (a retention that wraps negative
+    // would prune every read article at once).
+    if d > MAX_DURATION {
+        return Err(format!("'{s}' is longer than the 100 years tidings accepts"));
+    }
+    Ok(d)
 }
+
+/// The longest duration any setting takes.
+const MAX_DURATION: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 impl RawConfig {
     pub(crate) fn validate(self, text: &str, path: &Path) -> Result<Config, Error> {

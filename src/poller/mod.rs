@@ -217,9 +217,12 @@ impl Refresher {
         let bytes = f.bytes;
         let content_type = f.content_type.clone();
         let final_url = f.final_url.clone();
-        let parsed =
-            tokio::task::spawn_blocking(move || feed::parse(&bytes, content_type.as_deref(), &final_url))
-                .await;
+        let parsed = tokio::task::spawn_blocking(move || {
+            crate::recover::catch(|| feed::parse(&bytes, content_type.as_deref(), &final_url))
+        })
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r);
         let parsed = match parsed {
             Ok(Ok(p)) => p,
             Ok(Err(e)) => {

@@ -566,7 +566,7 @@ fn upsert_article(
         Some((id, _)) => {
             tx.prepare_cached(
                 "UPDATE articles SET title = ?2, author = ?3, link = ?4, published = ?5,
-                    updated = ?6, sort_ts = coalesce(?5, first_seen), content_hash = ?7
+                    updated = ?6, sort_ts = coalesce(?8, first_seen), content_hash = ?7
                  WHERE id = ?1",
             )?
             .execute(params![
@@ -576,7 +576,8 @@ fn upsert_article(
                 a.link,
                 published,
                 a.updated.map(ts),
-                hash
+                hash,
+                sortable(a.published, now)
             ])?;
             tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
                 .execute([id])?;
@@ -610,6 +611,15 @@ fn upsert_article(
     Ok(())
 }
 
+/// The time an article sorts by: its own date, unless that is more than a day after it was
+/// fetched (a feed cannot pin items on top of every view for ever); then the time first seen.
+/// The feed's own date is kept for display.
+fn sortable(published: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<i64> {
+    published
+        .filter(|p| *p <= now + chrono::Duration::days(1))
+        .map(ts)
+}
+
 /// A new article's row; `None` for one pruned before, which must not come back unread.
 fn insert_article(
     tx: &rusqlite::Transaction<'_>,
@@ -638,7 +648,7 @@ fn insert_article(
         a.link,
         published,
         a.updated.map(ts),
-        published.unwrap_or(ts(now)),
+        sortable(a.published, now).unwrap_or(ts(now)),
         ts(now),
         hash
     ])?;

@@ -581,3 +581,32 @@ fn search_has_phrases_exclusions_fields_and_full_text() {
     assert_eq!(search(&s, "scheduler"), ["Kernel release"]);
     assert_eq!(search(&s, "\"new scheduler\" feed:LWN"), ["Kernel release"]);
 }
+
+#[test]
+fn a_date_far_in_the_future_sorts_as_first_seen_and_is_kept_for_display() {
+    let (_d, mut s) = open();
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    let mut pinned = article("p", "Pinned for ever", "x");
+    pinned.published = Utc.with_ymd_and_hms(9999, 1, 1, 0, 0, 0).single();
+    let mut fresh = article("f", "Fresh", "y");
+    fresh.published = Some(now() - Days::hours(1));
+    s.ingest(feed, &FeedMeta::default(), &[pinned, fresh], now())
+        .expect("ingest");
+    let heads = s.headlines(&Query::default(), 0, 10).expect("heads");
+    assert_eq!(
+        heads[0].title, "Pinned for ever",
+        "first seen now, so newest; not year 9999 on top for ever"
+    );
+    let later = now() + Days::days(3);
+    let mut newer = article("n", "Newer", "z");
+    newer.published = Some(later - Days::hours(1));
+    s.ingest(feed, &FeedMeta::default(), &[newer], later)
+        .expect("ingest");
+    let heads = s.headlines(&Query::default(), 0, 10).expect("heads");
+    assert_eq!(heads[0].title, "Newer", "a real newer article goes above it");
+    assert_eq!(
+        heads[1].published,
+        Utc.with_ymd_and_hms(9999, 1, 1, 0, 0, 0).single(),
+        "the feed's own date is kept for display"
+    );
+}
