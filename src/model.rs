@@ -169,7 +169,10 @@ impl FeedState {
                 .unwrap_or_else(|| "-".into()),
         );
         if let Some(r) = &self.redirect_url {
-            line.push_str(&format!(" · moved permanently to {r}"));
+            line.push_str(&format!(
+                " · moved permanently to {}",
+                crate::text::display_url(r)
+            ));
         }
         line
     }

@@ -66,9 +66,16 @@ pub fn run(
     };
     let (added, _) = edit_file(&ctx.config.path, |doc| doc.add_feed(&new))?;
     let msg = if added {
-        format!("added {} <{}>\n", crate::text::sanitize_line(&display), found.url)
+        format!(
+            "added {} <{}>\n",
+            crate::text::sanitize_line(&display),
+            crate::text::display_url(&found.url)
+        )
     } else {
-        format!("already subscribed to <{}>\n", found.url)
+        format!(
+            "already subscribed to <{}>\n",
+            crate::text::display_url(&found.url)
+        )
     };
     write_stdout(msg.as_bytes())?;
     Ok(0)

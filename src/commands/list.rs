@@ -52,7 +52,7 @@ pub fn run(ctx: &Session, args: &ListArgsValid) -> Result<i32> {
                 serde_json::json!({
                     "id": a.id.0,
                     "feed": f.map(|f| display_name(&ctx.config, f)),
-                    "feed_url": f.map(|f| f.url.clone()),
+                    "feed_url": f.map(|f| crate::text::display_url(&f.url)),
                     "title": sanitize_line(&a.title),
                     "url": a.link,
                     "published": a.published.map(|p| p.to_rfc3339()),

@@ -26,7 +26,7 @@ pub fn display_name(config: &Config, state: &FeedState) -> String {
         .and_then(|f| f.name.clone())
         .or_else(|| state.title.clone())
         .map(|n| crate::text::sanitize_line(&n))
-        .unwrap_or_else(|| state.url.clone())
+        .unwrap_or_else(|| crate::text::display_url(&state.url))
 }
 
 /// Runs a headless command; returns the process exit code.
@@ -122,7 +122,7 @@ fn feeds(ctx: &Session, json: bool) -> Result<i32> {
             .map(|f| {
                 serde_json::json!({
                     "name": display_name(&ctx.config, f),
-                    "url": f.url,
+                    "url": crate::text::display_url(&f.url),
                     "unread": f.unread,
                     "total": f.total,
                     "last_fetch": f.last_fetch.map(|t| t.to_rfc3339()),
@@ -130,7 +130,7 @@ fn feeds(ctx: &Session, json: bool) -> Result<i32> {
                     "last_status": f.last_status,
                     "error": f.last_error.as_deref().map(crate::text::sanitize_line),
                     "failing_since": f.failing_since.map(|t| t.to_rfc3339()),
-                    "redirect": f.redirect_url,
+                    "redirect": f.redirect_url.as_deref().map(crate::text::display_url),
                     "newest": f.newest.map(|t| t.to_rfc3339()),
                     "per_week": f.recent as f64 / 4.0,
                     "stale": f.is_stale(Utc::now()),
@@ -148,7 +148,7 @@ fn feeds(ctx: &Session, json: bool) -> Result<i32> {
                 f.total,
                 display_name(&ctx.config, f),
                 if f.is_stale(now) { "  [stale]" } else { "" },
-                f.url
+                crate::text::display_url(&f.url)
             ));
             out.push_str(&format!(
                 "            {}\n",

@@ -289,7 +289,10 @@ fn retry_after(h: &HeaderMap) -> Option<Duration> {
     delta.to_std().ok()
 }
 
+/// A typed error without the URL reqwest puts in its messages: the URL may carry a password,
+/// and the caller knows which feed failed.
 fn classify(e: reqwest::Error, timeout: Duration) -> FetchError {
+    let e = e.without_url();
     if e.is_timeout() {
         FetchError::Timeout(timeout)
     } else if e.is_connect() {

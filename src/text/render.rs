@@ -327,7 +327,10 @@ pub fn render_article_with(
 
     let mut lines = header_lines(body, feed_name, width, minutes, note);
     if rendered.lines.is_empty() {
-        lines.push(Line::plain("(this article has no text; press o to open it)", DIM));
+        lines.push(Line::plain(
+            "(this article has no text; open its page in the browser)",
+            DIM,
+        ));
     }
     lines.extend(rendered.lines);
     let mut links_start = None;

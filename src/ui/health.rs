@@ -35,7 +35,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
             .iter()
             .find(|x| x.id == f.id)
             .map(|x| x.name.clone())
-            .unwrap_or_else(|| f.url.clone());
+            .unwrap_or_else(|| crate::text::display_url(&f.url));
         let (_, failing) = f.health(now);
         let mut style = Style::default();
         if i == selected {

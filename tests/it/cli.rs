@@ -213,3 +213,44 @@ fn refresh_goes_through_the_proxy_the_environment_names_and_no_proxy_bypasses_it
     assert!(log.contains("refresh pass finished"), "{log}");
     assert!(log.contains("feed failed"), "{log}");
 }
+
+#[test]
+fn a_password_in_a_feed_url_is_never_shown_or_logged() {
+    let server = Server::start(|_| Response::status(500));
+    let dir = tempfile::tempdir().expect("tmp");
+    let secret = "s3cretpw0rd";
+    let url = format!("http://reader:{secret}@127.0.0.1:{}/private.xml", server.port);
+    // No name: every surface falls back to showing the URL.
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!("[settings]\ntimeout = \"5s\"\n\n[[feed]]\nurl = \"{url}\"\n"),
+    )
+    .expect("config");
+    let data = dir.path().join("data");
+    let mut seen = String::new();
+    for args in [
+        &["-vv", "refresh"][..],
+        &["feeds"],
+        &["feeds", "--json"],
+        &["list", "--json"],
+    ] {
+        let out = tidings(&config, &data, args);
+        seen.push_str(&text(&out.stdout));
+        seen.push_str(&text(&out.stderr));
+    }
+    assert!(seen.contains("reader:***@127.0.0.1"), "{seen}");
+    let mut tui = crate::support::pty::Tui::start(&config, &data, 100, 30);
+    tui.wait_text("reader:***@");
+    tui.send("H");
+    tui.wait_text("Feed health");
+    tui.send("q");
+    tui.send("Q");
+    let _ = tui.wait_exit(std::time::Duration::from_secs(10));
+    seen.push_str(&String::from_utf8_lossy(&tui.raw()));
+    seen.push_str(&std::fs::read_to_string(data.join("tidings.log")).expect("log"));
+    assert!(!seen.contains(secret), "the password leaked:\n{seen}");
+    // The config itself and `export` keep it: they are the user's own copy.
+    let export = tidings(&config, &data, &["export"]);
+    assert!(text(&export.stdout).contains(secret));
+}
