@@ -104,8 +104,7 @@ async fn ui_main(session: Session, store: StoreHandle) -> Result<i32> {
         poller: poller_tx.clone(),
     };
     let signals = Signals::new().context("cannot watch for signals")?;
-    let keymap = Keymap::new(&session.config.keys);
-    let app_settings = app_settings(&session.config);
+    let (keymap, app_settings) = (Keymap::new(&session.config.keys), app_settings(&session.config));
     let background = Background {
         refresher,
         feeds: registered.poll,
@@ -185,9 +184,7 @@ impl Ui {
                 dirty = true;
             }
         }
-        if let Some(p) = poller {
-            p.abort();
-        }
+        poller.inspect(tokio::task::JoinHandle::abort);
         Ok(())
     }
 

@@ -299,3 +299,22 @@ fn status_errors_clear_add_prompt_shows_health_scrolls_and_redirects_keep_marks(
         1
     );
 }
+
+/// A start-up failure leaves the terminal as it found it: everything that can fail is built
+/// before raw mode and the alternate screen are entered, and the terminal guard restores on
+/// any early return.
+#[test]
+fn a_start_up_failure_never_leaves_the_terminal_in_the_ui_mode() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    // A User-Agent that no HTTP client accepts: the client cannot be built.
+    std::fs::write(&config, "[settings]\nuser_agent = \"bad\\nagent\"\n").expect("config");
+    let mut tui = Tui::start(&config, &dir.path().join("data"), 80, 24);
+    let status = tui.wait_exit(Duration::from_secs(10));
+    assert!(!status.success());
+    let raw = String::from_utf8_lossy(&tui.raw()).into_owned();
+    assert!(raw.contains("cannot set up the HTTP client"), "{raw:?}");
+    let entered = raw.matches("\x1b[?1049h").count();
+    let left = raw.matches("\x1b[?1049l").count();
+    assert_eq!(entered, left, "alternate screen entered and not left: {raw:?}");
+}
