@@ -136,6 +136,10 @@ fn render_headlines(c: &mut Criterion) {
         browser: None,
         theme: tidings::config::Theme::default(),
         feed_order: tidings::config::FeedOrder::Tag,
+        dates: tidings::text::dates::DateStyle {
+            zone: tidings::text::dates::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
+            fixed: None,
+        },
     };
     let (mut app, _) = App::new(feeds, Keymap::default(), settings, (120, 40));
     let q = Query::default();

@@ -108,11 +108,17 @@ impl App {
             return;
         };
         let rendered = if view.use_full {
-            crate::text::render_article_with(body, &name, width, view.note.as_deref())
+            crate::text::render_article_with(body, &name, width, view.note.as_deref(), &self.settings.dates)
         } else {
             let mut feed_only = body.as_ref().clone();
             feed_only.full_html = None;
-            crate::text::render_article_with(&feed_only, &name, width, view.note.as_deref())
+            crate::text::render_article_with(
+                &feed_only,
+                &name,
+                width,
+                view.note.as_deref(),
+                &self.settings.dates,
+            )
         };
         let max = rendered.lines.len().saturating_sub(1);
         view.scroll = view.scroll.min(max);

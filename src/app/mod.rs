@@ -143,6 +143,7 @@ pub struct AppSettings {
     pub browser: Option<Vec<String>>,
     pub theme: crate::config::Theme,
     pub feed_order: FeedOrder,
+    pub dates: crate::text::dates::DateStyle,
 }
 
 #[derive(Debug, Clone)]

@@ -50,6 +50,7 @@ fn settings() -> AppSettings {
         browser: None,
         theme: crate::config::Theme::default(),
         feed_order: crate::config::FeedOrder::Tag,
+        dates: crate::text::dates::DateStyle::default(),
     }
 }
 

@@ -64,6 +64,7 @@ pub fn run(ctx: &Session, args: &ListArgsValid) -> Result<i32> {
         out = serde_json::to_string(&items)?;
         out.push('\n');
     } else {
+        let dates = crate::session::date_style(&ctx.config);
         for a in &rows {
             let flag = match (a.read, a.starred) {
                 (_, true) => '*',
@@ -72,7 +73,7 @@ pub fn run(ctx: &Session, args: &ListArgsValid) -> Result<i32> {
             };
             let date = a
                 .published
-                .map(|p| p.format("%Y-%m-%d").to_string())
+                .map(|p| dates.day(p))
                 .unwrap_or_else(|| "          ".into());
             let feed = feed_of(a.feed_id)
                 .map(|f| display_name(&ctx.config, f))

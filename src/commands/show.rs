@@ -38,7 +38,9 @@ pub fn run(ctx: &Session, id: i64, width: Option<u16>, full: bool) -> Result<i32
     if !want_full {
         body.full_html = None;
     }
-    let rendered = crate::text::render_article_with(&body, &feed_name, width as usize, note.as_deref());
+    let dates = crate::session::date_style(&ctx.config);
+    let rendered =
+        crate::text::render_article_with(&body, &feed_name, width as usize, note.as_deref(), &dates);
     let mut out = String::new();
     for line in rendered.plain_lines() {
         out.push_str(line.trim_end());

@@ -68,6 +68,8 @@ pub struct Settings {
     pub retention: Duration,
     pub mark_read_on_open: bool,
     pub feed_order: FeedOrder,
+    /// A strftime format for every date; `None` shows local time, relative while recent.
+    pub date_format: Option<String>,
 }
 
 /// How the feed list is ordered.
@@ -112,6 +114,7 @@ impl Default for Settings {
             retention: Duration::from_secs(90 * 24 * 3600),
             mark_read_on_open: true,
             feed_order: FeedOrder::Tag,
+            date_format: None,
         }
     }
 }

@@ -40,6 +40,7 @@ struct RawSettings {
     retention: Option<Spanned<String>>,
     mark_read_on_open: Option<bool>,
     feed_order: Option<Spanned<String>>,
+    date_format: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +75,7 @@ pub(crate) const SETTINGS_KEYS: &[&str] = &[
     "retention",
     "mark_read_on_open",
     "feed_order",
+    "date_format",
 ];
 pub(crate) const FEED_KEYS: &[&str] = &["url", "name", "tags", "refresh_interval", "full_text"];
 pub(crate) const TOP_KEYS: &[&str] = &["settings", "feed", "keys", "theme"];
@@ -383,7 +385,17 @@ impl RawSettings {
             Some(w) => *w.get_ref(),
             None => d.article_width,
         };
+        let date_format = match &self.date_format {
+            Some(f) if f.get_ref().trim().is_empty() => None,
+            Some(f) => {
+                crate::text::dates::check_format(f.get_ref())
+                    .map_err(|m| site.error(f.span(), "settings.date_format", m))?;
+                Some(f.get_ref().clone())
+            }
+            None => None,
+        };
         Ok(Settings {
+            date_format,
             feed_order,
             refresh_interval,
             concurrency: positive(self.concurrency, "settings.concurrency", d.concurrency)?,

@@ -167,5 +167,14 @@ pub fn app_settings(config: &Config) -> AppSettings {
         browser: config.settings.browser.clone(),
         theme: config.theme,
         feed_order: config.settings.feed_order,
+        dates: date_style(config),
+    }
+}
+
+/// Dates in the local zone, relative while recent, or in the configured `date_format`.
+pub fn date_style(config: &Config) -> crate::text::dates::DateStyle {
+    crate::text::dates::DateStyle {
+        zone: crate::text::dates::Zone::Local,
+        fixed: config.settings.date_format.clone(),
     }
 }

@@ -1,6 +1,7 @@
 //! Text from feeds made safe and readable: sanitising, HTML to plain text for the search index,
 //! and HTML to reflowed, styled lines for the article pane.
 
+pub mod dates;
 mod sanitize;
 
 pub use sanitize::{is_forbidden, sanitize_line, sanitize_text};

@@ -294,7 +294,7 @@ fn preclean(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
 /// The full article: header (title, feed, author, date, link, reading time, enclosures),
 /// body (full text if cached, else content, else summary), link list.
 pub fn render_article(body: &ArticleBody, feed_name: &str, width: usize) -> RenderedArticle {
-    render_article_with(body, feed_name, width, None)
+    render_article_with(body, feed_name, width, None, &super::dates::DateStyle::default())
 }
 
 /// Like [`render_article`] with an explicit body HTML (full text) and a note line.
@@ -303,6 +303,7 @@ pub fn render_article_with(
     feed_name: &str,
     width: usize,
     note: Option<&str>,
+    dates: &super::dates::DateStyle,
 ) -> RenderedArticle {
     let width = width.max(20);
     let s = &body.summary;
@@ -325,7 +326,7 @@ pub fn render_article_with(
         .sum();
     let minutes = words.div_ceil(230).max(1);
 
-    let mut lines = header_lines(body, feed_name, width, minutes, note);
+    let mut lines = header_lines(body, feed_name, width, minutes, note, dates);
     if rendered.lines.is_empty() {
         lines.push(Line::plain(
             "(this article has no text; open its page in the browser)",
@@ -364,6 +365,7 @@ fn header_lines(
     width: usize,
     minutes: usize,
     note: Option<&str>,
+    dates: &super::dates::DateStyle,
 ) -> Vec<Line> {
     let s = &body.summary;
     let title_style = SpanStyle {
@@ -388,7 +390,7 @@ fn header_lines(
         meta.push(super::sanitize_line(a));
     }
     if let Some(p) = s.published {
-        meta.push(p.format("%a %d %b %Y %H:%M").to_string());
+        meta.push(dates.long(p, chrono::Utc::now()));
     }
     meta.push(format!("{minutes} min read"));
     lines.extend(
@@ -505,7 +507,7 @@ mod tests {
                 length: Some(1000),
             }],
         };
-        let r = render_article_with(&body, "Feed", 40, None);
+        let r = render_article_with(&body, "Feed", 40, None, &Default::default());
         let text: Vec<String> = r.lines.iter().map(|l| l.text()).collect();
         assert!(text.iter().all(|l| wrap::width(l) <= 40), "{text:#?}");
         assert!(!text.iter().any(|l| l.contains('…')), "{text:#?}");

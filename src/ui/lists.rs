@@ -109,6 +109,7 @@ pub fn draw_headlines(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Them
     let show_feed = !matches!(app.current_source(), Some(Source::Feed(_)));
     let feed_w = if show_feed { (width / 5).clamp(6, 18) } else { 0 };
     let mut lines = Vec::with_capacity(height);
+    let now = chrono::Utc::now();
     for i in h.scroll..(h.scroll + height).min(h.total) {
         let Some(row) = h.row(i) else {
             lines.push(Line::from(Span::styled("…", Style::default().fg(theme.read))));
@@ -117,7 +118,7 @@ pub fn draw_headlines(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Them
         let star = if row.starred { "★" } else { " " };
         let date = row
             .published
-            .map(|p| p.format("%b %d").to_string())
+            .map(|p| fit(&app.settings.dates.short(p, now), 6))
             .unwrap_or_else(|| "      ".into());
         let feed = if show_feed {
             format!("{}  ", fit(&sanitize_line(&app.feed_name(row.feed_id)), feed_w))

@@ -254,3 +254,24 @@ fn a_password_in_a_feed_url_is_never_shown_or_logged() {
     let export = tidings(&config, &data, &["export"]);
     assert!(text(&export.stdout).contains(secret));
 }
+
+#[test]
+fn dates_are_shown_in_the_zone_tz_names() {
+    let feed = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Z</title><link>https://z.example/</link>\
+        <item><title>Late evening in London</title><guid>z1</guid><pubDate>Mon, 09 Mar 2026 20:30:00 GMT</pubDate></item>\
+        </channel></rss>";
+    let server = Server::start(move |_| Response::ok(feed));
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = write_config(dir.path(), &[(&server.url("/z"), "Z", &[])]);
+    let data = dir.path().join("data");
+    assert!(tidings(&config, &data, &["refresh"]).status.success());
+    let list_in = |tz: &str| {
+        let out = crate::support::tidings_cmd(&config, &data, &["list"])
+            .env("TZ", tz)
+            .output()
+            .expect("run");
+        text(&out.stdout)
+    };
+    assert!(list_in("UTC0").contains("2026-03-09"), "{}", list_in("UTC0"));
+    assert!(list_in("JST-9").contains("2026-03-10"), "{}", list_in("JST-9"));
+}

@@ -273,7 +273,10 @@ fn status_errors_clear_add_prompt_shows_health_scrolls_and_redirects_keep_marks(
     // 1: read an article of the redirected feed, then follow the redirect with p.
     tui.send("g");
     tui.send("p");
-    tui.wait_text("feed now points to");
+    // The notice is soon replaced by the reload's own.
+    tui.wait_for("redirect applied", Duration::from_secs(10), |s| {
+        s.contains("feed now points to") || s.contains("config reloaded")
+    });
     tui.wait_text("config reloaded");
     // Time for a refresh of a feed the reload would have made new.
     std::thread::sleep(Duration::from_secs(2));

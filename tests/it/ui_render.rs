@@ -86,6 +86,10 @@ fn app(size: (u16, u16)) -> App {
         browser: None,
         theme: tidings::config::Theme::default(),
         feed_order: tidings::config::FeedOrder::Tag,
+        dates: tidings::text::dates::DateStyle {
+            zone: tidings::text::dates::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
+            fixed: None,
+        },
     };
     let (mut app, _) = App::new(feeds(), Keymap::default(), settings, size);
     let generation = app.headlines.generation;
