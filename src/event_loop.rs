@@ -68,15 +68,8 @@ impl Background {
             services.store.external_changes(),
             inbox.clone(),
         ));
-        let (events_tx, mut events) = mpsc::channel::<PollEvent>(256);
-        let forward = inbox.clone();
-        tokio::spawn(async move {
-            while let Some(ev) = events.recv().await {
-                if forward.send(Msg::Poll(ev)).await.is_err() {
-                    break;
-                }
-            }
-        });
+        let (events_tx, events) = mpsc::channel::<PollEvent>(256);
+        tokio::spawn(crate::watch::forward_poll_events(events, inbox.clone()));
         tokio::spawn(crate::poller::run_background(
             self.refresher,
             self.feeds,
@@ -114,7 +107,13 @@ async fn ui_main(session: Session, store: StoreHandle) -> Result<i32> {
     // Everything that can fail is ready: only now does the terminal change mode.
     let mut terminal = Terminal::enter().context("cannot set up the terminal")?;
     let size = terminal.size().unwrap_or_default();
-    let (app, effects) = App::new(registered.infos, keymap, app_settings, (size.width, size.height));
+    let (mut app, mut effects) = App::new(registered.infos, keymap, app_settings, (size.width, size.height));
+    if let Some(w) = services.store.recovery_warning() {
+        effects.extend(app.update(Msg::Notice {
+            message: w.to_string(),
+            error: true,
+        }));
+    }
     let mut ui = Ui {
         app,
         services,

@@ -89,3 +89,15 @@ pub async fn watch_store(mut changes: watch::Receiver<u64>, tx: mpsc::Sender<Msg
         tokio::time::sleep(STORE_CHANGE_GAP).await;
     }
 }
+
+/// Hands the poller's reports to the loop as messages.
+pub async fn forward_poll_events(
+    mut events: mpsc::Receiver<crate::poller::PollEvent>,
+    tx: mpsc::Sender<Msg>,
+) {
+    while let Some(ev) = events.recv().await {
+        if tx.send(Msg::Poll(ev)).await.is_err() {
+            break;
+        }
+    }
+}

@@ -8,16 +8,16 @@ use crate::cli::ListArgsValid;
 use crate::model::{FeedId, Query, Scope};
 use crate::text::sanitize_line;
 
-pub fn run(ctx: &Session, args: &ListArgsValid) -> Result<i32> {
-    let (store, ids) = ctx.open_store()?;
-    let scope = if let Some(needle) = &args.feed {
+/// The view `--feed` or `--tag` names, else every article.
+fn scope(ctx: &Session, ids: &[FeedId], args: &ListArgsValid) -> Result<Scope> {
+    Ok(if let Some(needle) = &args.feed {
         Scope::Feeds(vec![ids[ctx.feed_index(needle)?]])
     } else if let Some(tag) = &args.tag {
         let feeds: Vec<FeedId> = ctx
             .config
             .feeds
             .iter()
-            .zip(&ids)
+            .zip(ids)
             .filter(|(f, _)| f.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)))
             .map(|(_, id)| *id)
             .collect();
@@ -27,7 +27,12 @@ pub fn run(ctx: &Session, args: &ListArgsValid) -> Result<i32> {
         Scope::Feeds(feeds)
     } else {
         Scope::All
-    };
+    })
+}
+
+pub fn run(ctx: &Session, args: &ListArgsValid) -> Result<i32> {
+    let (store, ids) = ctx.open_store()?;
+    let scope = scope(ctx, &ids, args)?;
     let query = Query {
         scope,
         unread_only: args.unread,
@@ -54,7 +59,7 @@ pub fn run(ctx: &Session, args: &ListArgsValid) -> Result<i32> {
                     "feed": f.map(|f| display_name(&ctx.config, f)),
                     "feed_url": f.map(|f| crate::text::display_url(&f.url)),
                     "title": sanitize_line(&a.title),
-                    "url": a.link,
+                    "url": a.link.as_deref().map(crate::text::display_url),
                     "published": a.published.map(|p| p.to_rfc3339()),
                     "read": a.read,
                     "starred": a.starred,

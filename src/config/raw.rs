@@ -333,8 +333,28 @@ fn validate_keys(
 }
 
 impl RawSettings {
+    /// How the feed list and dates are shown.
+    fn display(&self, site: &Site<'_>, d: &Settings) -> Result<(super::FeedOrder, Option<String>), Error> {
+        let feed_order = match &self.feed_order {
+            Some(o) => super::FeedOrder::parse(o.get_ref())
+                .map_err(|m| site.error(o.span(), "settings.feed_order", m))?,
+            None => d.feed_order,
+        };
+        let date_format = match &self.date_format {
+            Some(f) if f.get_ref().trim().is_empty() => None,
+            Some(f) => {
+                crate::text::dates::check_format(f.get_ref())
+                    .map_err(|m| site.error(f.span(), "settings.date_format", m))?;
+                Some(f.get_ref().clone())
+            }
+            None => None,
+        };
+        Ok((feed_order, date_format))
+    }
+
     fn validate(self, site: &Site<'_>) -> Result<Settings, Error> {
         let d = Settings::default();
+        let (feed_order, date_format) = self.display(site, &d)?;
         // A duration setting with a lower bound, checked where its span is still known.
         let dur = |v: Option<Spanned<String>>, key: &str, default: Duration, min: Duration| match v {
             Some(s) => {
@@ -373,26 +393,12 @@ impl RawSettings {
             ),
             None => None,
         };
-        let feed_order = match &self.feed_order {
-            Some(o) => super::FeedOrder::parse(o.get_ref())
-                .map_err(|m| site.error(o.span(), "settings.feed_order", m))?,
-            None => d.feed_order,
-        };
         let article_width = match self.article_width {
             Some(w) if *w.get_ref() < 20 => {
                 return Err(site.error(w.span(), "settings.article_width", "must be at least 20".into()));
             }
             Some(w) => *w.get_ref(),
             None => d.article_width,
-        };
-        let date_format = match &self.date_format {
-            Some(f) if f.get_ref().trim().is_empty() => None,
-            Some(f) => {
-                crate::text::dates::check_format(f.get_ref())
-                    .map_err(|m| site.error(f.span(), "settings.date_format", m))?;
-                Some(f.get_ref().clone())
-            }
-            None => None,
         };
         Ok(Settings {
             date_format,

@@ -50,6 +50,9 @@ impl Session {
     /// Opens the store and registers the config's feeds; returns their ids in config order.
     pub fn open_store(&self) -> Result<(Store, Vec<FeedId>)> {
         let mut store = Store::open(&self.paths.database())?;
+        if let Some(w) = store.recovery_warning() {
+            eprintln!("tidings: {w}");
+        }
         let ids = store.sync_feeds(&wanted_feeds(&self.config), Utc::now())?;
         Ok((store, ids))
     }

@@ -73,12 +73,14 @@ pub struct StoreHandle {
     writer: Arc<Worker>,
     reader: Arc<Worker>,
     changes: watch::Receiver<u64>,
+    recovery: Option<String>,
 }
 
 impl StoreHandle {
     /// Opens the database (migrating it) and starts the writer and reader threads.
     pub fn open(path: &Path) -> Result<StoreHandle> {
         let writer = Store::open(path)?;
+        let recovery = writer.recovery_warning().map(str::to_string);
         let reader = Store::open(path)?;
         let spawn_err = |e: std::io::Error| Error::Open {
             path: path.to_path_buf(),
@@ -89,6 +91,7 @@ impl StoreHandle {
             writer: Arc::new(Worker::spawn("tidings-store-w", writer, Some(changed)).map_err(spawn_err)?),
             reader: Arc::new(Worker::spawn("tidings-store-r", reader, None).map_err(spawn_err)?),
             changes,
+            recovery,
         })
     }
 
@@ -103,6 +106,11 @@ impl StoreHandle {
     /// Runs `f` on the reader thread; it cannot write.
     pub async fn read<T: Send + 'static>(&self, f: impl FnOnce(&Store) -> T + Send + 'static) -> Result<T> {
         self.reader.call(move |s: &mut Store| f(s)).await
+    }
+
+    /// What was lost from a damaged journal at open, to tell the user once.
+    pub fn recovery_warning(&self) -> Option<&str> {
+        self.recovery.as_deref()
     }
 
     /// Changes each time another process (or connection) has committed to the store.

@@ -8,6 +8,7 @@ mod feeds;
 mod handle;
 pub mod migrate;
 mod search;
+pub mod wal;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -61,6 +62,24 @@ pub struct FetchRecord {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Set when the journal held committed changes SQLite could not replay (said once).
+    recovery: Option<String>,
+}
+
+/// The journal beside `db`, inspected for changes SQLite would drop without a word.
+fn journal_damage(db: &Path) -> Option<String> {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    let wal = PathBuf::from(name);
+    let meta = std::fs::metadata(&wal)
+        .ok()
+        .filter(|m| m.is_file() && m.len() > 0)?;
+    // A journal is a few MiB (autocheckpoint); one larger than this is not read whole.
+    if meta.len() > 256 * 1024 * 1024 {
+        return None;
+    }
+    let bytes = std::fs::read(&wal).ok()?;
+    wal::inspect(&bytes).map(|d| d.message(&wal))
 }
 
 fn ts(t: DateTime<Utc>) -> i64 {
@@ -87,6 +106,8 @@ impl Store {
                 reason: format!("cannot create the data dir: {e}"),
             })?;
         }
+        // Read before SQLite opens the database and replays what it can of the journal.
+        let damage = journal_damage(path);
         let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
         // Reading the schema forces SQLite to check the header; a corrupt file fails here,
         // before any pragma that would write.
@@ -105,17 +126,30 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            recovery: None,
         };
         migrate::migrate(&mut store.conn).map_err(|source| Error::Migrate {
             path: path.to_path_buf(),
             source,
         })?;
         store.reindex_if_flagged()?;
+        if let Some(message) = damage {
+            tracing::warn!(%message, "journal damaged");
+            // What could be replayed goes into the database and the journal starts empty, so
+            // the next open does not say it again.
+            let _ = store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+            store.recovery = Some(message);
+        }
         Ok(store)
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// What was lost from a damaged journal when this store was opened, if anything.
+    pub fn recovery_warning(&self) -> Option<&str> {
+        self.recovery.as_deref()
     }
 
     /// Inserts new articles and updates changed ones, in one transaction. Read and starred

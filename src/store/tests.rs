@@ -610,3 +610,62 @@ fn a_date_far_in_the_future_sorts_as_first_seen_and_is_kept_for_display() {
         "the feed's own date is kept for display"
     );
 }
+
+#[test]
+fn a_damaged_journal_is_reported_once() {
+    let (dir, mut s) = open();
+    s.conn
+        .execute_batch("PRAGMA wal_autocheckpoint = 0;")
+        .expect("no checkpoints");
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    for i in 0..5 {
+        s.ingest(
+            feed,
+            &FeedMeta::default(),
+            &[article(&format!("k{i}"), "T", "b")],
+            now(),
+        )
+        .expect("ingest");
+    }
+    let ids = s.ids(&Query::default()).expect("ids");
+    s.set_read(&ids, true).expect("marks, committed to the journal");
+    // A copy as a crash leaves it: database and journal, nothing checkpointed.
+    let copy = dir.path().join("copy");
+    std::fs::create_dir(&copy).expect("dir");
+    std::fs::copy(dir.path().join("t.db"), copy.join("t.db")).expect("db");
+    let mut wal = std::fs::read(dir.path().join("t.db-wal")).expect("wal");
+    let page = u32::from_be_bytes([wal[8], wal[9], wal[10], wal[11]]) as usize;
+    let frames = (wal.len() - 32) / (24 + page);
+    assert!(frames > 4, "{frames} frames");
+    // One flipped byte in the second frame's page.
+    wal[32 + (24 + page) + 24 + 100] ^= 0xff;
+    std::fs::write(copy.join("t.db-wal"), &wal).expect("wal copy");
+    let damaged = Store::open(&copy.join("t.db")).expect("opens all the same");
+    let warning = damaged.recovery_warning().expect("said").to_string();
+    assert!(
+        warning.contains("t.db-wal is damaged") && warning.contains("could not be recovered"),
+        "{warning}"
+    );
+    drop(damaged);
+    let again = Store::open(&copy.join("t.db")).expect("reopen");
+    assert_eq!(again.recovery_warning(), None, "said once");
+    drop(s);
+}
+
+#[test]
+fn an_intact_journal_after_a_crash_is_not_damage() {
+    let (dir, mut s) = open();
+    s.conn
+        .execute_batch("PRAGMA wal_autocheckpoint = 0;")
+        .expect("no checkpoints");
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    s.ingest(feed, &FeedMeta::default(), &[article("k", "T", "b")], now())
+        .expect("ingest");
+    let copy = dir.path().join("copy");
+    std::fs::create_dir(&copy).expect("dir");
+    std::fs::copy(dir.path().join("t.db"), copy.join("t.db")).expect("db");
+    std::fs::copy(dir.path().join("t.db-wal"), copy.join("t.db-wal")).expect("wal");
+    let reopened = Store::open(&copy.join("t.db")).expect("open");
+    assert_eq!(reopened.recovery_warning(), None);
+    assert_eq!(reopened.count(&Query::default()).expect("count"), 1, "replayed");
+}
