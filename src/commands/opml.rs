@@ -18,7 +18,8 @@ pub fn import(ctx: &Session, file: &Path) -> Result<i32> {
         for f in &feeds {
             let ok_url = url::Url::parse(&f.url)
                 .ok()
-                .filter(|u| matches!(u.scheme(), "http" | "https" | "file"));
+                // An OPML file from elsewhere must not plant a `file:` feed (a device, a FIFO).
+                .filter(|u| matches!(u.scheme(), "http" | "https"));
             let Some(url) = ok_url else {
                 bad.push(f.url.clone());
                 continue;
@@ -41,7 +42,7 @@ pub fn import(ctx: &Session, file: &Path) -> Result<i32> {
         ctx.config.path.display()
     );
     if !bad.is_empty() {
-        out.push_str(&format!(", {} with invalid URLs skipped", bad.len()));
+        out.push_str(&format!(", {} skipped: not an http(s) URL", bad.len()));
     }
     out.push_str(")\n");
     for b in bad {

@@ -45,7 +45,7 @@ impl ConfigDoc {
         }
         let mut table = Table::new();
         table.insert("url", value(feed.url.as_str()));
-        if let Some(name) = &feed.name {
+        if let Some(name) = feed.name.as_deref().map(|n| self.free_name(n, &feed.url)) {
             table.insert("name", value(name.as_str()));
         }
         if !feed.tags.is_empty() {
@@ -64,6 +64,37 @@ impl ConfigDoc {
             }
         }
         true
+    }
+
+    /// `name`, or, when another feed has it (names are unique without case), the name with
+    /// the feed's host, then a number.
+    fn free_name(&self, name: &str, url: &str) -> String {
+        let taken: Vec<String> = match self.doc.get("feed") {
+            Some(Item::ArrayOfTables(arr)) => arr
+                .iter()
+                .filter_map(|t| t.get("name").and_then(Item::as_str))
+                .map(|n| n.trim().to_lowercase())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let free = |n: &str| !taken.contains(&n.trim().to_lowercase());
+        if free(name) {
+            return name.to_string();
+        }
+        let host = url::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string));
+        let with_host = format!("{name} ({})", host.unwrap_or_default());
+        (1..)
+            .map(|i| {
+                if i == 1 {
+                    with_host.clone()
+                } else {
+                    format!("{with_host} {i}")
+                }
+            })
+            .find(|n| free(n))
+            .unwrap_or(with_host)
     }
 
     /// Removes the feed whose URL or name matches; returns the removed URL.
@@ -126,14 +157,14 @@ fn same_url(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
-/// Reads the config, applies `edit`, validates the result and writes it atomically.
+/// Reads the config, applies `edit`, validates the result and writes it atomically, all under
+/// an exclusive lock, so edits made at once (twenty `tidings import`s, the UI's `a` and a CLI
+/// `add`) each see the others' results and none is lost.
 ///
 /// The edited text must still be a valid config; otherwise nothing is written.
 pub fn edit_file<T>(path: &Path, edit: impl FnOnce(&mut ConfigDoc) -> T) -> Result<(T, Config), Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let _lock = lock(path)?;
+    let text = super::read_text(path)?;
     Config::parse(&text, path)?;
     let mut doc = ConfigDoc::parse(&text, path)?;
     let out = edit(&mut doc);
@@ -145,9 +176,33 @@ pub fn edit_file<T>(path: &Path, edit: impl FnOnce(&mut ConfigDoc) -> T) -> Resu
     Ok((out, config))
 }
 
-/// Writes through a synced temporary file in the same directory and a rename.
+/// An exclusive advisory lock on a file beside the config (the config itself is replaced by
+/// each write, so it cannot hold the lock); released when dropped.
+fn lock(path: &Path) -> Result<std::fs::File, Error> {
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(".lock");
+    let lock_path = target.with_file_name(format!(".{}", name.to_string_lossy()));
+    let err = |source| Error::Write {
+        path: lock_path.clone(),
+        source,
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(err)?;
+    file.lock().map_err(err)?;
+    Ok(file)
+}
+
+/// Writes through a synced temporary file in the same directory and a rename. A config that
+/// is a symlink (stow, chezmoi, home-manager) stays one: the file it points to is replaced.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     use std::io::Write;
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let path = target.as_path();
     let err = |source| Error::Write {
         path: path.to_path_buf(),
         source,

@@ -204,10 +204,7 @@ impl Config {
 
     /// Reads and parses a config file.
     pub fn load(path: &Path) -> Result<Config, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = read_text(path)?;
         Config::parse(&text, path)
     }
 
@@ -271,6 +268,36 @@ impl Paths {
     pub fn database(&self) -> PathBuf {
         self.data_dir.join("tidings.db")
     }
+}
+
+/// The largest config file read; a config is a few KiB, a bigger "file" is a device or a mistake.
+pub const MAX_CONFIG_SIZE: u64 = 4 * 1024 * 1024;
+
+/// Reads a config file: a regular file (a FIFO would hang every command, a device would be
+/// read until memory runs out), at most [`MAX_CONFIG_SIZE`] bytes.
+pub fn read_text(path: &Path) -> Result<String, Error> {
+    use std::io::Read;
+    let err = |source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(err)?;
+    if !meta.is_file() {
+        return Err(err(std::io::Error::other("not a regular file")));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(err)?
+        .take(MAX_CONFIG_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(err)?;
+    if bytes.len() as u64 > MAX_CONFIG_SIZE {
+        return Err(err(std::io::Error::other(format!(
+            "larger than {} MiB",
+            MAX_CONFIG_SIZE >> 20
+        ))));
+    }
+    String::from_utf8(bytes).map_err(|e| err(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
 /// Writes the embedded default config to `path` if nothing exists there yet.

@@ -275,3 +275,27 @@ fn dates_are_shown_in_the_zone_tz_names() {
     assert!(list_in("UTC0").contains("2026-03-09"), "{}", list_in("UTC0"));
     assert!(list_in("JST-9").contains("2026-03-10"), "{}", list_in("JST-9"));
 }
+
+#[test]
+fn a_config_that_is_a_fifo_or_a_device_is_refused_at_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fifo = dir.path().join("fifo.toml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo")
+            .success()
+    );
+    for config in [fifo.as_path(), Path::new("/dev/zero")] {
+        let start = std::time::Instant::now();
+        let out = tidings(config, &dir.path().join("data"), &["config", "check"]);
+        assert!(start.elapsed() < std::time::Duration::from_secs(5), "it hung");
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains("not a regular file"),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}

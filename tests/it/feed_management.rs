@@ -320,3 +320,62 @@ fn remove_by_a_shared_name_is_refused_not_guessed() {
         "nothing removed"
     );
 }
+
+fn opml_with(url: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\"?><opml version=\"2.0\"><head><title>x</title></head><body>\
+         <outline type=\"rss\" text=\"F\" xmlUrl=\"{url}\"/></body></opml>"
+    )
+}
+
+#[test]
+fn twenty_imports_at_once_keep_twenty_feeds() {
+    let (dir, config, data) = setup();
+    let mut children = Vec::new();
+    for i in 0..20 {
+        let file = dir.path().join(format!("{i}.opml"));
+        std::fs::write(&file, opml_with(&format!("https://f{i}.example/rss"))).expect("opml");
+        let mut cmd = crate::support::tidings_cmd(&config, &data, &["import", file.to_str().expect("path")]);
+        cmd.stdout(std::process::Stdio::null());
+        children.push(cmd.spawn().expect("spawn"));
+    }
+    for mut c in children {
+        assert!(c.wait().expect("wait").success());
+    }
+    let c = Config::load(&config).expect("load");
+    assert_eq!(c.feeds.len(), 21, "the user's own feed plus twenty imported");
+    assert!(
+        std::fs::read_to_string(&config)
+            .expect("read")
+            .starts_with("# My feeds, curated by hand.")
+    );
+}
+
+#[test]
+fn a_symlinked_config_stays_a_symlink_and_import_refuses_file_urls() {
+    let (dir, real, data) = setup();
+    let link = dir.path().join("linked.toml");
+    std::os::unix::fs::symlink(&real, &link).expect("symlink");
+    let file = dir.path().join("x.opml");
+    std::fs::write(&file, opml_with("https://new.example/rss")).expect("opml");
+    ok(run(&link, &data, &["import", file.to_str().expect("path")]));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .expect("meta")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .expect("read")
+            .contains("new.example")
+    );
+    std::fs::write(&file, opml_with("file:///dev/zero")).expect("opml");
+    let out = ok(run(&link, &data, &["import", file.to_str().expect("path")]));
+    assert!(out.contains("1 skipped: not an http(s) URL"), "{out}");
+    assert!(
+        !std::fs::read_to_string(&real)
+            .expect("read")
+            .contains("/dev/zero")
+    );
+}
