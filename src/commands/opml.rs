@@ -66,10 +66,12 @@ pub fn export(ctx: &Session, file: Option<&Path>) -> Result<i32> {
             let state = store.feed_state(*id).ok().flatten();
             OpmlFeed {
                 url: f.url.to_string(),
+                // Every byte that leaves tidings is sanitised: a feed's title may carry an OSC.
                 title: f
                     .name
                     .clone()
-                    .or_else(|| state.as_ref().and_then(|s| s.title.clone())),
+                    .or_else(|| state.as_ref().and_then(|s| s.title.clone()))
+                    .map(|t| crate::text::sanitize_line(&t)),
                 site: state.and_then(|s| s.site_link),
                 tags: f.tags.clone(),
             }

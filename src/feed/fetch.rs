@@ -234,12 +234,29 @@ impl Fetcher {
         let meta = tokio::fs::metadata(&path)
             .await
             .map_err(|e| FetchError::File(format!("{}: {e}", path.display())))?;
+        // A FIFO, a device or a procfs file says size 0 and never ends: only regular files,
+        // read with the same streaming limit as a response body.
+        if !meta.is_file() {
+            return Err(FetchError::File(format!(
+                "{}: not a regular file",
+                path.display()
+            )));
+        }
         if meta.len() > limit {
             return Err(FetchError::TooLarge { limit });
         }
-        let bytes = tokio::fs::read(&path)
+        let file = tokio::fs::File::open(&path)
             .await
             .map_err(|e| FetchError::File(format!("{}: {e}", path.display())))?;
+        let mut bytes = Vec::new();
+        use tokio::io::AsyncReadExt as _;
+        file.take(limit + 1)
+            .read_to_end(&mut bytes)
+            .await
+            .map_err(|e| FetchError::File(format!("{}: {e}", path.display())))?;
+        if bytes.len() as u64 > limit {
+            return Err(FetchError::TooLarge { limit });
+        }
         Ok(FetchOutcome::Fetched(Fetched {
             bytes,
             content_type: None,

@@ -299,3 +299,30 @@ fn a_config_that_is_a_fifo_or_a_device_is_refused_at_once() {
         );
     }
 }
+
+#[test]
+fn a_file_feed_that_is_not_a_regular_file_fails_at_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fifo = dir.path().join("feed.fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo")
+            .success()
+    );
+    let fifo_url = format!("file://{}", fifo.display());
+    let config = write_config(
+        dir.path(),
+        &[("file:///dev/zero", "Zero", &[]), (&fifo_url, "Fifo", &[])],
+    );
+    let start = std::time::Instant::now();
+    let out = tidings(&config, &dir.path().join("data"), &["refresh"]);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "read until the timeout"
+    );
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("2 failed"), "{stdout}");
+    assert_eq!(stdout.matches("not a regular file").count(), 2, "{stdout}");
+}
