@@ -83,13 +83,7 @@ async fn ui_main(session: Session, store: StoreHandle) -> Result<i32> {
     let config = session.config.clone();
     let registered = store.write(move |s| register(&config, s)).await??;
     let (poller_tx, poller_rx) = mpsc::channel::<PollerCmd>(16);
-    let settings = &session.config.settings;
-    let refresher = Refresher::new(
-        session.fetcher()?,
-        store.clone(),
-        settings.concurrency,
-        settings.per_host,
-    );
+    let refresher = session.refresher(&store)?;
     let services = Services {
         store,
         fetcher: session.fetcher()?,

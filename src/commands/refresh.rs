@@ -9,7 +9,7 @@ use chrono::Utc;
 use tokio::sync::mpsc;
 
 use super::{Session, write_stdout};
-use crate::poller::{FeedFailure, PassSummary, PollEvent, Refresher};
+use crate::poller::{FeedFailure, PassSummary, PollEvent};
 use crate::store::StoreHandle;
 
 pub fn run(ctx: &Session, only: Option<&str>) -> Result<i32> {
@@ -26,12 +26,7 @@ pub fn run(ctx: &Session, only: Option<&str>) -> Result<i32> {
         .build()
         .context("cannot start the async runtime")?;
     let handle = StoreHandle::open(&ctx.paths.database())?;
-    let refresher = Refresher::new(
-        ctx.fetcher()?,
-        handle.clone(),
-        ctx.config.settings.concurrency,
-        ctx.config.settings.per_host,
-    );
+    let refresher = ctx.refresher(&handle)?;
     let retention = ctx.config.settings.retention;
     let show_progress = std::io::stderr().is_terminal();
     let summary: PassSummary = runtime.block_on(async {

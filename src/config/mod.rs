@@ -70,7 +70,12 @@ pub struct Settings {
     pub feed_order: FeedOrder,
     /// A strftime format for every date; `None` shows local time, relative while recent.
     pub date_format: Option<String>,
+    /// Articles kept per feed: the newest, and every starred one.
+    pub max_articles: usize,
 }
+
+/// Articles kept per feed unless `max_articles` says otherwise.
+pub const DEFAULT_MAX_ARTICLES: usize = 1000;
 
 /// How the feed list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -115,6 +120,7 @@ impl Default for Settings {
             mark_read_on_open: true,
             feed_order: FeedOrder::Tag,
             date_format: None,
+            max_articles: DEFAULT_MAX_ARTICLES,
         }
     }
 }

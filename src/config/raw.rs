@@ -41,6 +41,7 @@ struct RawSettings {
     mark_read_on_open: Option<bool>,
     feed_order: Option<Spanned<String>>,
     date_format: Option<Spanned<String>>,
+    max_articles: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,6 +77,7 @@ pub(crate) const SETTINGS_KEYS: &[&str] = &[
     "mark_read_on_open",
     "feed_order",
     "date_format",
+    "max_articles",
 ];
 pub(crate) const FEED_KEYS: &[&str] = &["url", "name", "tags", "refresh_interval", "full_text"];
 pub(crate) const TOP_KEYS: &[&str] = &["settings", "feed", "keys", "theme"];
@@ -401,6 +403,7 @@ impl RawSettings {
             None => d.article_width,
         };
         Ok(Settings {
+            max_articles: positive(self.max_articles, "settings.max_articles", d.max_articles)?,
             date_format,
             feed_order,
             refresh_interval,

@@ -132,6 +132,7 @@ pub struct Refresher {
     global: Arc<Semaphore>,
     per_host: usize,
     hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
+    max_articles: usize,
 }
 
 /// Longest wait after repeated failures.
@@ -145,7 +146,14 @@ impl Refresher {
             global: Arc::new(Semaphore::new(concurrency.max(1))),
             per_host: per_host.max(1),
             hosts: Arc::new(Mutex::new(HashMap::new())),
+            max_articles: crate::config::DEFAULT_MAX_ARTICLES,
         }
+    }
+
+    /// Articles kept per feed (the newest; starred ones always).
+    pub fn with_max_articles(mut self, max: usize) -> Refresher {
+        self.max_articles = max.max(1);
+        self
     }
 
     fn host_permit_source(&self, url: &Url) -> Arc<Semaphore> {
@@ -240,11 +248,28 @@ impl Refresher {
             last_modified: f.validators.last_modified,
             redirect_url: f.permanent_redirect.map(|u| u.to_string()),
         };
+        let max = self.max_articles;
+        let mut articles = parsed.articles;
+        if articles.len() > max {
+            // A feed within the size limit can still hold 250 000 items: only the newest count.
+            tracing::warn!(
+                feed = id.0,
+                total = articles.len(),
+                kept = max,
+                "feed has more articles than max_articles"
+            );
+            articles.sort_by_key(|a| std::cmp::Reverse(a.published));
+            articles.truncate(max);
+        }
         let result = self
             .store
             .write(move |s| {
                 let now = Utc::now();
-                let stats = s.ingest(id, &parsed.meta, &parsed.articles, now)?;
+                let stats = s.ingest(id, &parsed.meta, &articles, now)?;
+                let dropped = s.cap_articles(id, max)?;
+                if dropped > 0 {
+                    tracing::info!(feed = id.0, dropped, "older articles beyond max_articles removed");
+                }
                 s.record_success(id, &rec, now)?;
                 let unread = s.unread_count(id)?;
                 Ok::<_, crate::store::Error>((stats, unread))

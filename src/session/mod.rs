@@ -81,6 +81,15 @@ impl Session {
         }
     }
 
+    /// The refresher with the settings' concurrency, politeness and article cap.
+    pub fn refresher(&self, store: &crate::store::StoreHandle) -> Result<crate::poller::Refresher> {
+        let s = &self.config.settings;
+        Ok(
+            crate::poller::Refresher::new(self.fetcher()?, store.clone(), s.concurrency, s.per_host)
+                .with_max_articles(s.max_articles),
+        )
+    }
+
     /// The HTTP client, with the settings' limits and the environment's proxy variables.
     pub fn fetcher(&self) -> Result<Fetcher> {
         fetcher(&self.config)

@@ -470,6 +470,29 @@ impl Store {
         Ok(n as u64)
     }
 
+    /// Keeps at most `max` articles of a feed: the newest, and every starred one whatever its
+    /// age. The rest are removed with tombstones, so they do not come back unread. Returns how
+    /// many were removed.
+    pub fn cap_articles(&mut self, feed: FeedId, max: usize) -> Result<u64> {
+        let tx = self.conn.transaction()?;
+        let victims = "SELECT id FROM articles WHERE feed_id = ?1 AND starred = 0
+             AND id NOT IN (SELECT id FROM articles WHERE feed_id = ?1
+                            ORDER BY sort_ts DESC, id DESC LIMIT ?2)";
+        let args = params![feed.0, max as i64];
+        tx.execute(
+            &format!("INSERT OR IGNORE INTO pruned (feed_id, key) SELECT feed_id, key FROM articles WHERE id IN ({victims})"),
+            args,
+        )?;
+        tx.execute(&format!("DELETE FROM search WHERE rowid IN ({victims})"), args)?;
+        tx.execute(
+            &format!("DELETE FROM bodies WHERE article_id IN ({victims})"),
+            args,
+        )?;
+        let n = tx.execute(&format!("DELETE FROM articles WHERE id IN ({victims})"), args)?;
+        tx.commit()?;
+        Ok(n as u64)
+    }
+
     /// Ids of articles in a view, newest first (for `mark`-style bulk commands and tests).
     pub fn ids(&self, q: &Query) -> Result<Vec<ArticleId>> {
         let (where_sql, args) = where_clause(q);

@@ -669,3 +669,36 @@ fn an_intact_journal_after_a_crash_is_not_damage() {
     assert_eq!(reopened.recovery_warning(), None);
     assert_eq!(reopened.count(&Query::default()).expect("count"), 1, "replayed");
 }
+
+#[test]
+fn a_feed_keeps_its_newest_articles_and_every_starred_one() {
+    let (_d, mut s) = open();
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    let batch: Vec<NewArticle> = (0..10)
+        .map(|i| {
+            let mut a = article(&format!("k{i}"), &format!("T{i}"), "b");
+            a.published = Some(now() - Days::hours(10 - i));
+            a
+        })
+        .collect();
+    s.ingest(feed, &FeedMeta::default(), &batch, now())
+        .expect("ingest");
+    let oldest = *s.ids(&Query::default()).expect("ids").last().expect("oldest");
+    s.set_starred(&[oldest], true).expect("star");
+    assert_eq!(s.cap_articles(feed, 3).expect("cap"), 6);
+    let titles: Vec<String> = s
+        .headlines(&Query::default(), 0, 20)
+        .expect("h")
+        .into_iter()
+        .map(|r| r.title)
+        .collect();
+    assert_eq!(
+        titles,
+        ["T9", "T8", "T7", "T0"],
+        "newest three and the starred one"
+    );
+    // Dropped articles do not come back on the next refresh.
+    s.ingest(feed, &FeedMeta::default(), &batch, now())
+        .expect("again");
+    assert_eq!(s.count(&Query::default()).expect("count"), 4);
+}

@@ -326,3 +326,30 @@ fn a_file_feed_that_is_not_a_regular_file_fails_at_once() {
     assert!(stdout.contains("2 failed"), "{stdout}");
     assert_eq!(stdout.matches("not a regular file").count(), 2, "{stdout}");
 }
+
+#[test]
+fn a_feed_with_too_many_items_keeps_the_newest_max_articles() {
+    let round = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let r = round.clone();
+    let server = Server::start(move |_| {
+        let n = r.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        // New guids on every request, as a hostile feed would have them.
+        Response::ok(rss("Flood", &format!("r{n}-"), 3000))
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[settings]\nmax_articles = 100\n\n[[feed]]\nurl = \"{}\"\nname = \"Flood\"\n",
+            server.url("/f")
+        ),
+    )
+    .expect("config");
+    let data = dir.path().join("data");
+    for _ in 0..2 {
+        assert!(tidings(&config, &data, &["refresh"]).status.success());
+        let out = tidings(&config, &data, &["list", "--count"]);
+        assert_eq!(text(&out.stdout).trim(), "100");
+    }
+}
