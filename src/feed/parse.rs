@@ -301,6 +301,19 @@ mod tests {
     }
 
     #[test]
+    fn broken_escapes_and_forbidden_references_cost_no_markup() {
+        let xml = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>c</title>\
+            <item><title>red \u{1b}[31</title><guid>1</guid></item>\
+            <item><title>osc \u{1b}]0;evil</title><guid>2</guid></item>\
+            <item><title>nul&#0;here</title><guid>3</guid></item>\
+            </channel></rss>";
+        let parsed = parse(xml.as_bytes(), Some("application/rss+xml"), &url()).expect("parses");
+        let titles: Vec<&str> = parsed.articles.iter().map(|a| a.title.as_str()).collect();
+        // The broken sequences go up to where they break; the markup after them stays.
+        assert_eq!(titles, ["red", "osc", "nulhere"]);
+    }
+
+    #[test]
     fn hostile_strings_are_sanitised_and_bad_schemes_dropped() {
         let xml = "<rss version=\"2.0\"><channel><title>x\u{1b}[2Jy</title><item><guid>1</guid><title>a&#x1b;]52;c;aGk=&#x7;b</title><link>javascript:alert(1)</link><description>&lt;p&gt;hi&#x9b;31m&lt;/p&gt;</description></item></channel></rss>";
         let p = parse(xml.as_bytes(), None, &url()).expect("parses");

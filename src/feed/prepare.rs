@@ -81,6 +81,9 @@ pub fn looks_like_json(text: &str) -> bool {
 /// Applies the XML repairs and returns text ready for feed-rs.
 pub fn repair_xml(text: &str) -> String {
     let mut s = strip_declaration(text);
+    if s.contains("&#") {
+        s = decode_forbidden_char_refs(&s);
+    }
     if has_xml_forbidden(&s) {
         // Escape sequences go whole (not just their ESC), then any other forbidden character.
         s = crate::text::sanitize_text(&s);
@@ -110,6 +113,38 @@ fn floor_char_boundary(s: &str, at: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// Turns numeric character references to characters XML forbids (`&#0;`, `&#x1b;`) into the
+/// characters themselves, so the pass that strips raw ones (escape sequences whole) handles
+/// them too; references to no character at all (a surrogate) are dropped. A strict parser
+/// would reject the whole document for one of them.
+fn decode_forbidden_char_refs(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find("&#") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let (digits, radix) = match after.strip_prefix(['x', 'X']) {
+            Some(hex) => (hex, 16),
+            None => (after, 10),
+        };
+        let len = digits.find(';').filter(|&n| n > 0 && n <= 8);
+        let parsed = len.and_then(|n| u32::from_str_radix(&digits[..n], radix).ok().map(|v| (n, v)));
+        match parsed {
+            Some((n, v)) if char::from_u32(v).is_none_or(is_xml_forbidden) => {
+                out.extend(char::from_u32(v));
+                let skipped = after.len() - digits.len() + n + 1;
+                rest = &after[skipped..];
+            }
+            _ => {
+                out.push_str("&#");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A byte scan for [`is_xml_forbidden`] characters (ASCII controls, U+FFFE, U+FFFF).
@@ -251,6 +286,15 @@ mod tests {
         );
         assert!(out.contains("<rss version=\"2.0\">"), "{out}");
         assert!(out.contains("<title>ab</title>"));
+    }
+
+    #[test]
+    fn references_to_forbidden_characters_are_decoded_for_the_strip_pass() {
+        assert_eq!(
+            decode_forbidden_char_refs("<t>a&#0;b&#x1B;c&#xD800;d&#233;&#x41;&#38;&#</t>"),
+            "<t>a\u{0}b\u{1b}cd&#233;&#x41;&#38;&#</t>"
+        );
+        assert_eq!(repair_xml("<t>a&#0;b&#x1b;]52;c;aGk=&#x7;c</t>"), "<t>abc</t>");
     }
 
     #[test]

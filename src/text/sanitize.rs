@@ -88,31 +88,42 @@ fn escape_len(s: &str) -> usize {
 
 /// CSI: parameters and intermediates up to and including a final byte in 0x40..=0x7e.
 fn csi_len(s: &str) -> usize {
+    // ECMA-48: parameter bytes (0x30-0x3F; `<=>?` only first), intermediates (0x20-0x2F), one
+    // final byte (0x40-0x7E). A sequence that breaks the grammar ends where it breaks, and the
+    // rest is kept: an unterminated `ESC[31` before `</title>` must not eat the markup.
     let mut n = 0;
-    for c in s.chars() {
-        n += c.len_utf8();
-        if !('\u{20}'..='\u{3f}').contains(&c) {
-            break;
+    let mut intermediates = false;
+    for (i, c) in s.chars().enumerate() {
+        match c {
+            '<'..='?' if i > 0 => return n,
+            '0'..='?' if !intermediates => n += 1,
+            ' '..='/' => {
+                intermediates = true;
+                n += 1;
+            }
+            '@'..='~' => return n + 1,
+            _ => return n,
         }
     }
     n
 }
-
-/// String sequences (OSC, DCS, ...) end at BEL, ST (ESC \) or the C1 ST.
 fn string_len(s: &str) -> usize {
+    // An OSC/DCS string runs to BEL or ST; one with no terminator ends before markup or a
+    // line break instead of running to the end of the document.
     let mut n = 0;
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
-        n += c.len_utf8();
         match c {
-            '\u{7}' | '\u{9c}' => break,
+            '<' | '\n' | '\r' => return n,
+            '\u{7}' | '\u{9c}' => return n + c.len_utf8(),
             '\u{1b}' => {
+                n += 1;
                 if chars.peek() == Some(&'\\') {
                     n += 1;
                 }
-                break;
+                return n;
             }
-            _ => {}
+            _ => n += c.len_utf8(),
         }
     }
     n
