@@ -20,6 +20,15 @@ pub struct NewFeed {
 /// An open config document ready for edits.
 pub struct ConfigDoc {
     doc: DocumentMut,
+    /// Normalised URLs and lowercased names of the feeds, built at the first `add_feed`, so an
+    /// import of n feeds does n lookups instead of n² URL parses.
+    known: Option<Known>,
+}
+
+#[derive(Default)]
+struct Known {
+    urls: std::collections::HashSet<String>,
+    names: std::collections::HashSet<String>,
 }
 
 impl ConfigDoc {
@@ -34,18 +43,24 @@ impl ConfigDoc {
                 message: e.message().to_string(),
             }
         })?;
-        Ok(ConfigDoc { doc })
+        Ok(ConfigDoc { doc, known: None })
     }
 
     /// Appends a `[[feed]]` table after the last one (or at the end). Returns false when a feed
     /// with that URL is already present.
     pub fn add_feed(&mut self, feed: &NewFeed) -> bool {
-        if self.urls().iter().any(|u| same_url(u, &feed.url)) {
+        let known = self.known.get_or_insert_with(|| known_feeds(&self.doc));
+        if !known.urls.insert(norm_url(&feed.url)) {
             return false;
         }
         let mut table = Table::new();
         table.insert("url", value(feed.url.as_str()));
-        if let Some(name) = feed.name.as_deref().map(|n| self.free_name(n, &feed.url)) {
+        if let Some(name) = feed
+            .name
+            .as_deref()
+            .map(|n| free_name(&known.names, n, &feed.url))
+        {
+            known.names.insert(name.trim().to_lowercase());
             table.insert("name", value(name.as_str()));
         }
         if !feed.tags.is_empty() {
@@ -66,39 +81,9 @@ impl ConfigDoc {
         true
     }
 
-    /// `name`, or, when another feed has it (names are unique without case), the name with
-    /// the feed's host, then a number.
-    fn free_name(&self, name: &str, url: &str) -> String {
-        let taken: Vec<String> = match self.doc.get("feed") {
-            Some(Item::ArrayOfTables(arr)) => arr
-                .iter()
-                .filter_map(|t| t.get("name").and_then(Item::as_str))
-                .map(|n| n.trim().to_lowercase())
-                .collect(),
-            _ => Vec::new(),
-        };
-        let free = |n: &str| !taken.contains(&n.trim().to_lowercase());
-        if free(name) {
-            return name.to_string();
-        }
-        let host = url::Url::parse(url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_string));
-        let with_host = format!("{name} ({})", host.unwrap_or_default());
-        (1..)
-            .map(|i| {
-                if i == 1 {
-                    with_host.clone()
-                } else {
-                    format!("{with_host} {i}")
-                }
-            })
-            .find(|n| free(n))
-            .unwrap_or(with_host)
-    }
-
     /// Removes the feed whose URL or name matches; returns the removed URL.
     pub fn remove_feed(&mut self, needle: &str) -> Option<String> {
+        self.known = None;
         let Some(Item::ArrayOfTables(arr)) = self.doc.get_mut("feed") else {
             return None;
         };
@@ -118,6 +103,7 @@ impl ConfigDoc {
 
     /// Replaces a feed's URL (e.g. applying a permanent redirect). Returns whether it changed.
     pub fn set_feed_url(&mut self, old: &str, new: &str) -> bool {
+        self.known = None;
         let Some(Item::ArrayOfTables(arr)) = self.doc.get_mut("feed") else {
             return false;
         };
@@ -133,28 +119,57 @@ impl ConfigDoc {
         false
     }
 
-    fn urls(&self) -> Vec<String> {
-        match self.doc.get("feed") {
-            Some(Item::ArrayOfTables(arr)) => arr
-                .iter()
-                .filter_map(|t| t.get("url").and_then(Item::as_str).map(str::to_string))
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
     pub fn to_text(&self) -> String {
         self.doc.to_string()
     }
 }
 
 fn same_url(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        url::Url::parse(s.trim())
-            .map(|u| u.to_string())
-            .unwrap_or_else(|_| s.trim().to_string())
-    };
-    norm(a) == norm(b)
+    norm_url(a) == norm_url(b)
+}
+
+fn norm_url(s: &str) -> String {
+    url::Url::parse(s.trim())
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| s.trim().to_string())
+}
+
+fn known_feeds(doc: &DocumentMut) -> Known {
+    let mut known = Known::default();
+    if let Some(Item::ArrayOfTables(arr)) = doc.get("feed") {
+        for t in arr.iter() {
+            if let Some(u) = t.get("url").and_then(Item::as_str) {
+                known.urls.insert(norm_url(u));
+            }
+            if let Some(n) = t.get("name").and_then(Item::as_str) {
+                known.names.insert(n.trim().to_lowercase());
+            }
+        }
+    }
+    known
+}
+
+/// `name`, or, when another feed has it (names are unique without case), the name with the
+/// feed's host, then a number.
+fn free_name(taken: &std::collections::HashSet<String>, name: &str, url: &str) -> String {
+    let free = |n: &str| !taken.contains(&n.trim().to_lowercase());
+    if free(name) {
+        return name.to_string();
+    }
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string));
+    let with_host = format!("{name} ({})", host.unwrap_or_default());
+    (1..)
+        .map(|i| {
+            if i == 1 {
+                with_host.clone()
+            } else {
+                format!("{with_host} {i}")
+            }
+        })
+        .find(|n| free(n))
+        .unwrap_or(with_host)
 }
 
 /// Reads the config, applies `edit`, validates the result and writes it atomically, all under
@@ -258,6 +273,34 @@ mod tests {
             tags: vec![],
         }));
         Config::parse(&out, Path::new("c.toml")).expect("still valid");
+    }
+
+    #[test]
+    fn one_import_dedupes_urls_and_names_against_itself() {
+        let mut doc = ConfigDoc::parse(
+            "[[feed]]\nurl = \"https://a.example/rss\"\nname = \"Blog\"\n",
+            Path::new("c.toml"),
+        )
+        .expect("parse");
+        let feed = |url: &str, name: &str| NewFeed {
+            url: url.into(),
+            name: Some(name.into()),
+            tags: vec![],
+        };
+        assert!(
+            !doc.add_feed(&feed("https://A.example/rss", "x")),
+            "same URL, host case aside"
+        );
+        assert!(doc.add_feed(&feed("https://b.example/rss", "blog")));
+        assert!(doc.add_feed(&feed("https://c.example/rss", "Blog")));
+        assert!(
+            !doc.add_feed(&feed("https://c.example/rss", "Blog")),
+            "added twice in one edit"
+        );
+        let text = doc.to_text();
+        assert!(text.contains("name = \"blog (b.example)\""), "{text}");
+        assert!(text.contains("name = \"Blog (c.example)\""), "{text}");
+        Config::parse(&text, Path::new("c.toml")).expect("still a valid config");
     }
 
     #[test]
