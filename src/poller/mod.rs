@@ -136,6 +136,9 @@ pub struct Refresher {
 }
 
 /// Longest wait after repeated failures.
+/// Articles stored per write transaction.
+const INGEST_CHUNK: usize = 250;
+
 pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
 
 impl Refresher {
@@ -261,11 +264,32 @@ impl Refresher {
             articles.sort_by_key(|a| std::cmp::Reverse(a.published));
             articles.truncate(max);
         }
+        // Each chunk is its own short transaction, queued as its own job: a mark the user makes
+        // meanwhile runs between two chunks instead of waiting for the whole feed.
+        let mut chunks: Vec<Vec<crate::model::NewArticle>> = Vec::new();
+        while articles.len() > INGEST_CHUNK {
+            let rest = articles.split_off(INGEST_CHUNK);
+            chunks.push(std::mem::replace(&mut articles, rest));
+        }
+        let meta = parsed.meta;
+        let mut new = 0;
+        for chunk in chunks {
+            let m = meta.clone();
+            match self
+                .store
+                .write(move |s| s.ingest(id, &m, &chunk, Utc::now()))
+                .await
+            {
+                Ok(Ok(stats)) => new += stats.new,
+                Ok(Err(e)) | Err(e) => return FeedResult::Failed { error: e.into() },
+            }
+        }
         let result = self
             .store
             .write(move |s| {
                 let now = Utc::now();
-                let stats = s.ingest(id, &parsed.meta, &articles, now)?;
+                let mut stats = s.ingest(id, &meta, &articles, now)?;
+                stats.new += new;
                 let dropped = s.cap_articles(id, max)?;
                 if dropped > 0 {
                     tracing::info!(feed = id.0, dropped, "older articles beyond max_articles removed");

@@ -313,10 +313,11 @@ fn a_start_up_failure_never_leaves_the_terminal_in_the_ui_mode() {
     // A User-Agent that no HTTP client accepts: the client cannot be built.
     std::fs::write(&config, "[settings]\nuser_agent = \"bad\\nagent\"\n").expect("config");
     let mut tui = Tui::start(&config, &dir.path().join("data"), 80, 24);
+    // The reader thread may still hold the last bytes when the process is gone: wait for them.
+    tui.wait_text("cannot set up the HTTP client");
     let status = tui.wait_exit(Duration::from_secs(10));
     assert!(!status.success());
     let raw = String::from_utf8_lossy(&tui.raw()).into_owned();
-    assert!(raw.contains("cannot set up the HTTP client"), "{raw:?}");
     let entered = raw.matches("\x1b[?1049h").count();
     let left = raw.matches("\x1b[?1049l").count();
     assert_eq!(entered, left, "alternate screen entered and not left: {raw:?}");
