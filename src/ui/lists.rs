@@ -84,7 +84,8 @@ pub fn draw_headlines(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Them
         .map(|e| sanitize_line(&e.label))
         .unwrap_or_default();
     if let Some(q) = &h.query.search {
-        title = format!("{title} — search: {}", sanitize_line(q));
+        // A search covers every article, whatever entry is selected.
+        title = format!("Search all: {}", sanitize_line(q));
     }
     let title = format!(" {} ({}) ", title, h.total);
     let b = block(title, focused, theme);
