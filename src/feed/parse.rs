@@ -1,21 +1,18 @@
-//! Feed bytes and the feed URL → [`ParsedFeed`], through feed-rs, with tidings' identity rules
-//! and every string sanitised.
+//! Feed bytes and what HTTP said about them → [`ParsedFeed`]: text decoding (`prepare`), the
+//! forgiving XML tree (`tree`) read as RSS, RDF, Atom or CDF (`read`), or JSON Feed (`json`),
+//! with tidings' identity rules and every string sanitised.
 //!
 //! Identity (`NewArticle::key`): the entry's guid/id, else its canonical link, else a hash of
 //! title and date (else of the content). Never random, and unchanged when only a title is
 //! edited in a feed that has guids or links.
 
-use feed_rs::model::{Entry, Feed, Text};
 use sha2::{Digest, Sha256};
 use url::Url;
 
-use crate::model::{Enclosure, FeedMeta, NewArticle};
-use crate::text::{index_text, sanitize_line, sanitize_text};
+use crate::model::{FeedMeta, NewArticle};
+use crate::text::{index_text, sanitize_line};
 
-use super::prepare;
-
-/// What feed-rs is told to use when an entry has no id, so we can tell it apart.
-const NO_ID: &str = "\u{0}tidings:no-id";
+use super::{json, prepare, read, tree};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedFeed {
@@ -33,129 +30,81 @@ pub enum ParseError {
     Invalid(String),
 }
 
+/// Where feed bytes came from: what HTTP said about them.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// The final URL the bytes were fetched from.
+    pub url: &'a Url,
+    pub content_type: Option<&'a str>,
+    /// `Content-Location`, which sets the document's base URI (RFC 9110 section 8.7).
+    pub content_location: Option<&'a str>,
+    /// `Content-Language`, the language of text that declares none.
+    pub content_language: Option<&'a str>,
+}
+
+impl<'a> Source<'a> {
+    pub fn new(url: &'a Url) -> Self {
+        Source {
+            url,
+            content_type: None,
+            content_location: None,
+            content_language: None,
+        }
+    }
+
+    /// The base URI of the document: `Content-Location` resolved against the URL.
+    fn base(&self) -> Url {
+        self.content_location
+            .and_then(|l| self.url.join(l.trim()).ok())
+            .unwrap_or_else(|| self.url.clone())
+    }
+}
+
 /// Parses a feed. `url` is the final URL it was fetched from (the base for relative links).
 pub fn parse(bytes: &[u8], content_type: Option<&str>, url: &Url) -> Result<ParsedFeed, ParseError> {
+    let mut source = Source::new(url);
+    source.content_type = content_type;
+    parse_source(bytes, &source)
+}
+
+/// Parses a feed with what HTTP said about it.
+pub fn parse_source(bytes: &[u8], source: &Source) -> Result<ParsedFeed, ParseError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ParseError::Empty);
     }
-    let text = prepare::decode(bytes, content_type);
-    let feed = if prepare::looks_like_json(&text) {
-        parse_with(&text, url).or_else(|first| match prepare::repair_json(&text) {
-            Some(fixed) => parse_with(&fixed, url),
-            None => Err(first),
-        })?
-    } else {
-        let repaired = prepare::repair_xml(&text);
-        let retried = |e| match prepare::escape_bare_ampersands(&repaired) {
-            Some(fixed) => parse_with(&fixed, url).map_err(|_| e),
-            None => Err(e),
-        };
-        match parse_with(&repaired, url).or_else(retried) {
-            Ok(f) => f,
-            Err(e) => {
-                let head = repaired
-                    .trim_start()
-                    .get(..200)
-                    .unwrap_or(repaired.trim_start())
-                    .to_ascii_lowercase();
-                if head.starts_with("<!doctype html") || head.starts_with("<html") {
-                    return Err(ParseError::HtmlPage);
-                }
-                // An <rss> with no channel is a valid, empty feed (feed-rs insists on a channel).
-                if repaired.contains("<rss") && !repaired.contains("<channel") {
-                    return Ok(ParsedFeed {
-                        meta: FeedMeta::default(),
-                        articles: Vec::new(),
-                    });
-                }
-                return Err(e);
+    let url = source.base();
+    let text = prepare::decode(bytes, source.content_type);
+    if prepare::looks_like_json(&text) {
+        return json::read(&text, &url);
+    }
+    let explicit_base = source.content_location.is_some();
+    match tree::read(&text, &url, explicit_base, source.content_language) {
+        Ok(root) => read::read(&root),
+        Err(tree::TreeError::NoRoot(why)) => {
+            let head = text
+                .trim_start()
+                .get(..200)
+                .unwrap_or(text.trim_start())
+                .to_ascii_lowercase();
+            if head.starts_with("<!doctype html") || head.starts_with("<html") {
+                return Err(ParseError::HtmlPage);
             }
+            Err(ParseError::Invalid(match why {
+                Some(e) => format!("no XML element could be read ({})", sanitize_line(&e)),
+                None => "no XML element in the document".into(),
+            }))
         }
-    };
-    Ok(convert(feed, url))
-}
-
-fn parse_with(text: &str, url: &Url) -> Result<Feed, ParseError> {
-    feed_rs::parser::Builder::new()
-        .base_uri(Some(url.as_str()))
-        .id_generator(|_, _, _| NO_ID.to_string())
-        .build()
-        .parse(text.as_bytes())
-        .map_err(|e| ParseError::Invalid(sanitize_line(&e.to_string())))
-}
-
-fn convert(feed: Feed, url: &Url) -> ParsedFeed {
-    let feed_author = feed
-        .authors
-        .iter()
-        .find_map(|p| p.name.as_deref().and_then(clean_opt));
-    let site_link = feed
-        .links
-        .iter()
-        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-        .and_then(|l| resolve(url, &l.href));
-    let meta = FeedMeta {
-        title: feed.title.as_ref().map(text_of).filter(|t| !t.is_empty()),
-        site_link,
-    };
-    let articles = feed
-        .entries
-        .into_iter()
-        .map(|e| convert_entry(e, url, feed_author.as_deref()))
-        .collect();
-    ParsedFeed { meta, articles }
-}
-
-fn convert_entry(e: Entry, feed_url: &Url, feed_author: Option<&str>) -> NewArticle {
-    let base = e
-        .base
-        .as_deref()
-        .and_then(|b| feed_url.join(b).ok())
-        .unwrap_or_else(|| feed_url.clone());
-    let link = e
-        .links
-        .iter()
-        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-        .and_then(|l| resolve(&base, &l.href));
-    let summary = e
-        .summary
-        .as_ref()
-        .map(|t| sanitize_text(&t.content))
-        .filter(|s| !s.trim().is_empty());
-    let content = e
-        .content
-        .as_ref()
-        .and_then(|c| c.body.as_deref())
-        .map(sanitize_text)
-        .filter(|s| !s.trim().is_empty());
-    let mut title = e.title.as_ref().map(text_of).unwrap_or_default();
-    if title.is_empty() {
-        title = untitled(content.as_deref().or(summary.as_deref()));
     }
-    let published = e.published.or(e.updated);
-    let key = entry_key(
-        &e.id,
-        link.as_deref(),
-        &title,
-        published,
-        content.as_deref().or(summary.as_deref()),
-    );
-    let author = e
-        .authors
-        .iter()
-        .find_map(|p| p.name.as_deref().and_then(clean_opt))
-        .or_else(|| feed_author.map(str::to_string));
-    NewArticle {
-        key,
-        title,
-        author,
-        link,
-        published,
-        updated: e.updated,
-        summary,
-        content,
-        enclosures: enclosures(&e, &base),
-    }
+}
+
+/// The title tidings gives an article whose feed gave it none.
+pub fn placeholder_title(a: &NewArticle) -> String {
+    untitled(a.content.as_deref().or(a.summary.as_deref()))
+}
+
+/// The title for an entry without one, from its body HTML.
+pub(crate) fn placeholder_for(body: Option<&str>) -> String {
+    untitled(body)
 }
 
 /// A title for an entry that has none (microblogs): the start of its text.
@@ -183,7 +132,7 @@ pub fn entry_key(
     body: Option<&str>,
 ) -> String {
     let id = id.trim();
-    if !id.is_empty() && id != NO_ID {
+    if !id.is_empty() {
         return format!("g:{id}");
     }
     if let Some(link) = link {
@@ -216,63 +165,11 @@ pub fn canonical_link(link: &str) -> String {
     }
 }
 
-fn text_of(t: &Text) -> String {
-    let html = t.content_type.to_string().contains("html");
-    if html || t.content.contains('&') || t.content.contains('<') {
-        // index_text strips tags and decodes entities (double-escaped titles included).
-        let once = index_text(&t.content);
-        if once.contains("&amp;") || once.contains("&lt;") || once.contains("&#") {
-            return index_text(&once);
-        }
-        once
-    } else {
-        sanitize_line(&t.content)
-    }
-}
-
-fn clean_opt(s: &str) -> Option<String> {
-    let s = sanitize_line(s);
-    (!s.is_empty()).then_some(s)
-}
-
 /// Resolves a possibly relative link; only http(s) and mailto survive.
-fn resolve(base: &Url, href: &str) -> Option<String> {
+pub(crate) fn resolve(base: &Url, href: &str) -> Option<String> {
     let href = sanitize_line(href);
     let url = base.join(&href).ok()?;
     matches!(url.scheme(), "http" | "https" | "mailto").then(|| url.to_string())
-}
-
-fn enclosures(e: &Entry, base: &Url) -> Vec<Enclosure> {
-    let mut out: Vec<Enclosure> = Vec::new();
-    let mut push = |url: Option<String>, mime: Option<String>, length: Option<u64>| {
-        if let Some(url) = url
-            && !out.iter().any(|x| x.url == url)
-        {
-            out.push(Enclosure {
-                url,
-                mime: mime.map(|m| sanitize_line(&m)),
-                length,
-            });
-        }
-    };
-    for l in e.links.iter().filter(|l| l.rel.as_deref() == Some("enclosure")) {
-        push(resolve(base, &l.href), l.media_type.clone(), l.length);
-    }
-    for m in &e.media {
-        for c in &m.content {
-            let mime = c.content_type.as_ref().map(|t| t.to_string());
-            // Thumbnails and inline images are not enclosures worth listing.
-            if mime.as_deref().is_some_and(|t| t.starts_with("image/")) && e.media.len() > 1 {
-                continue;
-            }
-            push(
-                c.url.as_ref().and_then(|u| resolve(base, u.as_str())),
-                mime,
-                c.size,
-            );
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -106,14 +106,14 @@ fn push_decoded(out: &mut String, text: &str) {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp..];
-        let semi = after.find(';').filter(|&i| i <= 10);
-        let decoded = semi.and_then(|i| decode_entity(&after[1..i]));
-        match (semi, decoded) {
-            (Some(i), Some(c)) => {
-                out.push(c);
+        // The longest HTML5 entity name is 31 bytes (`&CounterClockwiseContourIntegral;`).
+        let semi = after.find(';').filter(|&i| i <= 33);
+        match semi.and_then(|i| resolve_entity(&after[1..i]).map(|r| (i, r))) {
+            Some((i, decoded)) => {
+                out.push_str(&decoded);
                 rest = &after[i + 1..];
             }
-            _ => {
+            None => {
                 out.push('&');
                 rest = &after[1..];
             }
@@ -122,23 +122,38 @@ fn push_decoded(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
-fn decode_entity(name: &str) -> Option<char> {
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        "nbsp" => Some(' '),
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let code = match num.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => num.parse().ok()?,
-            };
-            char::from_u32(code)
-        }
+/// What an entity or character reference (the part between `&` and `;`) stands for: a
+/// numeric reference, or any of the HTML5 named entities (which include XML's five). `None`
+/// for a name HTML does not define, so the text keeps it as written.
+pub fn resolve_entity(name: &str) -> Option<std::borrow::Cow<'static, str>> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        // Code points 0x80-0x9F given as references mean Windows-1252, as browsers read them;
+        // a reference to NUL stands for nothing.
+        let c = match code {
+            0 => return Some(std::borrow::Cow::Borrowed("")),
+            0x80..=0x9f => windows_1252(code as u8),
+            _ => char::from_u32(code).unwrap_or('\u{fffd}'),
+        };
+        return Some(std::borrow::Cow::Owned(c.to_string()));
     }
+    let key = format!("{name};");
+    let &(first, second) = markup5ever::data::NAMED_ENTITIES.get(key.as_str())?;
+    let s: String = [first, second]
+        .into_iter()
+        .filter(|&c| c != 0)
+        .filter_map(char::from_u32)
+        .collect();
+    Some(std::borrow::Cow::Owned(s))
+}
+
+fn windows_1252(b: u8) -> char {
+    let bytes = [b];
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+    text.chars().next().unwrap_or('\u{fffd}')
 }
 
 #[cfg(test)]
@@ -149,6 +164,14 @@ mod tests {
     fn index_text_drops_markup_and_scripts() {
         let html = "<p>Hello&nbsp;<b>world</b> &amp; caf&#233;</p><script>var x = '<p>no</p>';</script><style>p{}</style>end";
         assert_eq!(index_text(html), "Hello world & café end");
+    }
+
+    #[test]
+    fn every_html5_named_entity_is_decoded_and_unknown_names_kept() {
+        assert_eq!(
+            decode_entities("It&rsquo;s caf&eacute; &mdash; &hellip;&NotEqualTilde;&#x92;&bogus; & a"),
+            "It\u{2019}s café \u{2014} \u{2026}\u{2242}\u{338}\u{2019}&bogus; & a"
+        );
     }
 }
 

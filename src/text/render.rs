@@ -236,6 +236,18 @@ fn fit(lines: Vec<Line>, width: usize) -> Vec<Line> {
 /// HTML and the link list.
 fn preclean(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
     let doc = Document::from(html);
+    // A <base> in the HTML (the parser writes one where xml:base set the content's base)
+    // overrides the article's own URL, as it would in a browser.
+    let declared = doc
+        .select("base[href]")
+        .iter()
+        .next()
+        .and_then(|b| b.attr("href").map(|h| h.trim().to_string()))
+        .and_then(|h| match base {
+            Some(b) => b.join(&h).ok(),
+            None => Url::parse(&h).ok(),
+        });
+    let base = declared.as_ref().or(base);
     doc.select(
         "script, style, iframe, frame, frameset, form, noscript, object, embed, svg, canvas, \
          button, input, select, textarea, template, link, meta, video, audio, picture source",
