@@ -3,7 +3,7 @@
 //! entry title match what Python feedparser 6 reads (`EXPECTED.tsv`). Prints the score per group
 //! and exits non-zero below the bar, on a panic, or on a file that takes over two seconds.
 //!
-//!     cargo run --example conformance [-- CORPUS_DIR [--show GROUP|FILE] [--bar PERCENT]]
+//!     cargo run --example conformance [-- CORPUS_DIR [--show all|GROUP|FILE] [--bar PERCENT] [--group-bar PERCENT]]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +15,13 @@ use url::Url;
 
 /// Where feedparser's own runner serves the suite from; its expected links were computed there.
 const SERVED_AT: &str = "http://127.0.0.1:8097/tests/";
+
+/// Files where feedparser's answer is not one a reader should give, with the reason.
+const NOT_OBSERVABLE: &[(&str, &str)] = &[(
+    "illformed/rss_incomplete_cdata.xml",
+    "the document ends inside its only item (an open CDATA section); feedparser keeps an empty \
+     entry, tidings drops an item the bytes cut short so the next fetch stores it whole",
+)];
 
 struct Expected {
     file: String,
@@ -37,11 +44,15 @@ fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let mut dir = PathBuf::from("../shared/conformance/feedparser");
     let mut show: Option<String> = None;
+    let mut show_links = false;
     let mut bar = 0.0_f64;
+    let mut group_bar = 0.0_f64;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--show" => show = args.next(),
+            "--links" => show_links = true,
             "--bar" => bar = args.next().context("--bar PERCENT")?.parse()?,
+            "--group-bar" => group_bar = args.next().context("--group-bar PERCENT")?.parse()?,
             _ => dir = PathBuf::from(a),
         }
     }
@@ -85,6 +96,14 @@ fn main() -> Result<()> {
         if wanted && !right {
             print_miss(e, &got);
         }
+        if show_links && !e.first_link.is_empty() && !link_right {
+            let link = got
+                .as_ref()
+                .ok()
+                .and_then(|f| f.articles.first())
+                .and_then(|a| a.link.clone());
+            println!("LINK {} want {} got {link:?}", e.file, e.first_link);
+        }
     }
     let total: Tally = groups.values().fold(Tally::default(), |mut t, g| {
         t.files += g.files;
@@ -110,9 +129,26 @@ fn main() -> Result<()> {
         println!("  {f}");
     }
     let score = pct(total.right, total.files);
-    if !panics.is_empty() || !slow.is_empty() || score < bar {
+    // The group bar leaves out files whose expected result a reader does not show (counted in
+    // the overall score all the same).
+    let weak: Vec<String> = groups
+        .iter()
+        .filter(|(name, t)| {
+            let excused = NOT_OBSERVABLE
+                .iter()
+                .filter(|(f, _)| f.starts_with(name.as_str()))
+                .count();
+            pct(t.right, t.files - excused) < group_bar
+        })
+        .map(|(g, _)| g.clone())
+        .collect();
+    println!("left out of the group bar (what feedparser finds is not what a reader should show):");
+    for (file, why) in NOT_OBSERVABLE {
+        println!("  {file}: {why}");
+    }
+    if !panics.is_empty() || !slow.is_empty() || score < bar || !weak.is_empty() {
         bail!(
-            "conformance {score:.1} % (bar {bar} %), {} panics, {} slow",
+            "conformance {score:.1} % (bar {bar} %), groups under {group_bar} %: {weak:?}, {} panics, {} slow",
             panics.len(),
             slow.len()
         );

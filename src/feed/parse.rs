@@ -327,4 +327,124 @@ mod fuzz {
             }
         }
     }
+
+    /// The real feeds of `tests/fixtures/feeds`, read once.
+    fn real_feeds() -> &'static [Vec<u8>] {
+        static FEEDS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+        FEEDS.get_or_init(|| {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds");
+            let mut names: Vec<_> = std::fs::read_dir(&dir)
+                .expect("tests/fixtures/feeds")
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x != "tsv" && x != "gz"))
+                .collect();
+            names.sort();
+            names.iter().map(|p| std::fs::read(p).expect("fixture")).collect()
+        })
+    }
+
+    /// How a real feed is damaged: cut short, bytes flipped, a piece of another feed spliced
+    /// in, or a piece repeated (growth).
+    #[derive(Debug, Clone)]
+    enum Damage {
+        Truncate(prop::sample::Index),
+        Flip(Vec<(prop::sample::Index, u8)>),
+        Splice {
+            from: prop::sample::Index,
+            at: prop::sample::Index,
+            start: prop::sample::Index,
+            len: usize,
+        },
+        Repeat {
+            start: prop::sample::Index,
+            len: usize,
+            times: usize,
+        },
+    }
+
+    fn damage() -> impl Strategy<Value = Damage> {
+        prop_oneof![
+            any::<prop::sample::Index>().prop_map(Damage::Truncate),
+            prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..16).prop_map(Damage::Flip),
+            (
+                any::<prop::sample::Index>(),
+                any::<prop::sample::Index>(),
+                any::<prop::sample::Index>(),
+                1usize..4096
+            )
+                .prop_map(|(from, at, start, len)| Damage::Splice { from, at, start, len }),
+            (any::<prop::sample::Index>(), 1usize..512, 1usize..200)
+                .prop_map(|(start, len, times)| Damage::Repeat { start, len, times }),
+        ]
+    }
+
+    fn apply(feed: &[u8], d: &Damage) -> Vec<u8> {
+        let feeds = real_feeds();
+        let mut out = feed.to_vec();
+        if out.is_empty() {
+            return out;
+        }
+        match d {
+            Damage::Truncate(at) => out.truncate(at.index(feed.len())),
+            Damage::Flip(flips) => {
+                for (at, b) in flips {
+                    let i = at.index(out.len());
+                    out[i] = *b;
+                }
+            }
+            Damage::Splice { from, at, start, len } => {
+                let other = &feeds[from.index(feeds.len())];
+                let s = start.index(other.len().max(1)).min(other.len());
+                let piece = &other[s..(s + len).min(other.len())];
+                let at = at.index(out.len());
+                out.splice(at..at, piece.iter().copied());
+            }
+            Damage::Repeat { start, len, times } => {
+                let s = start.index(out.len());
+                let piece = out[s..(s + len).min(out.len())].to_vec();
+                for _ in 0..*times {
+                    out.splice(s..s, piece.iter().copied());
+                }
+            }
+        }
+        out
+    }
+
+    /// Cases per run: `TIDINGS_FUZZ_CASES` (CI runs many more), else a quick 128.
+    fn cases() -> u32 {
+        std::env::var("TIDINGS_FUZZ_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(128)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(cases()))]
+        #[test]
+        fn damaged_real_feeds_never_panic_and_stay_bounded(which in any::<prop::sample::Index>(), d in damage()) {
+            let feeds = real_feeds();
+            let bytes = apply(&feeds[which.index(feeds.len())], &d);
+            let url = Url::parse("https://example.org/feed").expect("url");
+            let started = std::time::Instant::now();
+            let result = parse(&bytes, None, &url);
+            // A hang guard, not a benchmark: the largest fixture parses in milliseconds.
+            prop_assert!(started.elapsed() < std::time::Duration::from_secs(10));
+            match result {
+                Ok(parsed) => {
+                    // What a feed yields is bounded by what it sent.
+                    let size: usize = parsed.articles.iter().map(|a| {
+                        a.title.len() + a.summary.as_ref().map_or(0, String::len) + a.content.as_ref().map_or(0, String::len)
+                    }).sum();
+                    prop_assert!(size <= bytes.len() * 4 + 200 * parsed.articles.len() + 4096, "{size} from {}", bytes.len());
+                    prop_assert!(parsed.articles.len() <= bytes.len() / 6 + 1);
+                    for a in &parsed.articles {
+                        prop_assert!(!a.title.chars().any(crate::text::is_forbidden));
+                        prop_assert!(!a.key.is_empty());
+                    }
+                }
+                Err(e) => prop_assert!(!e.to_string().is_empty()),
+            }
+        }
+    }
 }

@@ -312,14 +312,15 @@ impl Reader {
             .filter_map(|l| resolve(&l.base, l.text().trim()));
         let cdf = e.attr("href").and_then(|h| resolve(&e.base, h));
         rss.chain(atom).next().or(cdf).or_else(|| {
-            let guid = named(self, e, None, "guid").next()?;
-            let permalink = guid
+            // An id that is a web address is the entry's permalink (RSS `guid` unless
+            // `isPermaLink="false"`, Atom `id`).
+            let id = self.first(e, &[(None, "guid"), (None, "id"), (Some(ns::ATOM), "id")])?;
+            let permalink = id
                 .attr("ispermalink")
                 .is_none_or(|p| !p.trim().eq_ignore_ascii_case("false"));
-            let text = guid.text();
+            let text = id.text();
             let url = Url::parse(text.trim()).ok()?;
-            (permalink && matches!(url.scheme(), "http" | "https"))
-                .then(|| resolve(&guid.base, text.trim()))?
+            (permalink && matches!(url.scheme(), "http" | "https")).then(|| resolve(&id.base, text.trim()))?
         })
     }
 

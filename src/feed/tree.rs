@@ -371,8 +371,13 @@ fn open_element(
         None => (root_base.clone(), root_explicit),
     };
     let mut lang = parent.map_or_else(|| root_lang.clone(), |p| p.lang.clone());
-    for a in attrs.iter().filter(|a| a.ns == ns::XML) {
-        if a.name == "base" {
+    // CDF's channel carries its base URI in a BASE attribute.
+    let cdf_base = name.eq_ignore_ascii_case("channel") && ns_uri.is_empty();
+    for a in attrs
+        .iter()
+        .filter(|a| a.ns == ns::XML || (cdf_base && a.ns.is_empty()))
+    {
+        if a.name == "base" || (cdf_base && a.name.eq_ignore_ascii_case("base")) {
             if let Ok(u) = base.join(a.value.trim()) {
                 base = Rc::new(u);
                 explicit = true;
