@@ -559,10 +559,63 @@ mod tests {
         prop::collection::vec(token, 0..40).prop_map(|v| v.join(" "))
     }
 
+    /// Cases for the longer property tests: `TIDINGS_FUZZ_CASES / weight` (CI runs many; a
+    /// case that renders a whole page weighs more), else `default`.
+    fn cases(default: u32, weight: u32) -> u32 {
+        std::env::var("TIDINGS_FUZZ_CASES")
+            .ok()
+            .and_then(|v| v.parse::<u32>().ok())
+            .map_or(default, |n| (n / weight).max(1))
+    }
+
+    /// The real article pages of `tests/fixtures/pages`.
+    fn real_pages() -> &'static [String] {
+        static PAGES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        PAGES.get_or_init(|| {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages");
+            let mut paths: Vec<_> = std::fs::read_dir(dir)
+                .expect("tests/fixtures/pages")
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.to_string_lossy().ends_with(".source.html"))
+                .collect();
+            paths.sort();
+            paths
+                .iter()
+                .map(|p| std::fs::read_to_string(p).expect("page"))
+                .collect()
+        })
+    }
+
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(1000))]
+        #![proptest_config(ProptestConfig::with_cases(cases(24, 20)))]
         #[test]
-        fn arbitrary_html_is_safe_and_fits(html in html_soup(), width in 20usize..120) {
+        fn fuzz_damaged_real_pages_render_safely(
+            which in any::<prop::sample::Index>(),
+            cut in any::<prop::sample::Index>(),
+            splice in html_soup(),
+            width in 20usize..120,
+        ) {
+            let pages = real_pages();
+            let page = &pages[which.index(pages.len())];
+            let mut at = cut.index(page.len());
+            while !page.is_char_boundary(at) {
+                at -= 1;
+            }
+            // A page cut at a random point with HTML soup spliced in where it was cut.
+            let html = format!("{}{splice}{}", &page[..at], &page[at..at + (page.len() - at) / 2]);
+            let r = render_html(&html, None, width);
+            for line in &r.lines {
+                prop_assert!(line.width() <= width, "{:?} wider than {}", line.text(), width);
+                prop_assert!(!line.text().chars().any(crate::text::is_forbidden), "{:?}", line.text());
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(cases(1000, 1)))]
+        #[test]
+        fn fuzz_arbitrary_html_is_safe_and_fits(html in html_soup(), width in 20usize..120) {
             let r = render_html(&html, None, width);
             for line in &r.lines {
                 prop_assert!(line.width() <= width, "{:?} wider than {}", line.text(), width);
