@@ -31,7 +31,7 @@ fn scope(ctx: &Session, ids: &[FeedId], args: &ListArgsValid) -> Result<Scope> {
 }
 
 pub fn run(ctx: &Session, args: &ListArgsValid) -> Result<i32> {
-    let (store, ids) = ctx.open_store()?;
+    let (store, ids) = ctx.open_store_to_read()?;
     let scope = scope(ctx, &ids, args)?;
     let query = Query {
         scope,

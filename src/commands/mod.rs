@@ -113,7 +113,7 @@ fn mark_cmd(ctx: &Session, ids: &[i64], mark: Mark) -> Result<i32> {
 }
 
 fn feeds(ctx: &Session, json: bool) -> Result<i32> {
-    let (store, _) = ctx.open_store()?;
+    let (store, _) = ctx.open_store_to_read()?;
     let states = store.feeds(Utc::now())?;
     let mut out = String::new();
     if json {

@@ -56,7 +56,7 @@ pub fn import(ctx: &Session, file: &Path) -> Result<i32> {
 }
 
 pub fn export(ctx: &Session, file: Option<&Path>) -> Result<i32> {
-    let (store, ids) = ctx.open_store()?;
+    let (store, ids) = ctx.open_store_to_read()?;
     let feeds: Vec<OpmlFeed> = ctx
         .config
         .feeds

@@ -8,7 +8,7 @@ use super::{Session, UsageError, write_stdout};
 use crate::model::ArticleId;
 
 pub fn run(ctx: &Session, id: i64, width: Option<u16>, full: bool) -> Result<i32> {
-    let (mut store, _) = ctx.open_store()?;
+    let (mut store, _) = ctx.open_store_to_read()?;
     let Some(mut body) = store.body(ArticleId(id))? else {
         return Err(UsageError(format!("no article with id {id}")).into());
     };
@@ -29,7 +29,10 @@ pub fn run(ctx: &Session, id: i64, width: Option<u16>, full: bool) -> Result<i32
         let link = body.summary.link.clone();
         match runtime.block_on(crate::fulltext::fetch_full_text(&fetcher, link.as_deref())) {
             Ok(html) => {
-                store.set_full_html(ArticleId(id), &html)?;
+                // A store that cannot be written (a read-only data dir) still shows the text.
+                if let Err(e) = store.set_full_html(ArticleId(id), &html) {
+                    note = Some(format!("full text not cached: {e}"));
+                }
                 body.full_html = Some(html);
             }
             Err(e) => note = Some(format!("full text unavailable: {e}; showing the feed's text")),

@@ -48,12 +48,33 @@ impl Session {
     }
 
     /// Opens the store and registers the config's feeds; returns their ids in config order.
+    /// A data dir that cannot be written is said to be so, in one line, before anything fails.
     pub fn open_store(&self) -> Result<(Store, Vec<FeedId>)> {
-        let mut store = Store::open(&self.paths.database())?;
+        let db = self.paths.database();
+        if !Store::writable(&db) {
+            anyhow::bail!(
+                "cannot write to the store: {} is read-only (reading commands such as `list`, \
+                 `feeds`, `show` and `export` still work)",
+                db.display()
+            );
+        }
+        let mut store = Store::open(&db)?;
         if let Some(w) = store.recovery_warning() {
             eprintln!("tidings: {w}");
         }
         let ids = store.sync_feeds(&wanted_feeds(&self.config), Utc::now())?;
+        Ok((store, ids))
+    }
+
+    /// Opens the store for a command that only reads: as [`Self::open_store`] when the data
+    /// dir can be written (so new feeds in the config are registered), else read-only.
+    pub fn open_store_to_read(&self) -> Result<(Store, Vec<FeedId>)> {
+        let db = self.paths.database();
+        if Store::writable(&db) {
+            return self.open_store();
+        }
+        let store = Store::open_read_only(&db)?;
+        let ids = store.feed_ids(&wanted_feeds(&self.config))?;
         Ok((store, ids))
     }
 

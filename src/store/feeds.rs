@@ -103,6 +103,16 @@ impl Store {
         Ok(ids)
     }
 
+    /// The config's feeds' ids without writing anything (a read-only store): a feed the
+    /// store has not met yet gets `FeedId(0)`, which no row has, so it simply lists nothing.
+    pub fn feed_ids(&self, wanted: &[WantedFeed]) -> Result<Vec<FeedId>> {
+        let known = self.known_feeds()?;
+        Ok(wanted
+            .iter()
+            .map(|w| FeedId(known.get(&w.url).map_or(0, |k| k.id)))
+            .collect())
+    }
+
     fn known_feeds(&self) -> Result<HashMap<String, Known>> {
         let mut stmt = self
             .conn

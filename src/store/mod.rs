@@ -143,6 +143,67 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens an existing database for reading only: no migration, no journal replay, no
+    /// write. For reading commands on a data dir that cannot be written (a read-only mount, a
+    /// backup). When SQLite cannot make the WAL's shared-memory file there, the file is read
+    /// as immutable (no other process can be writing to a read-only directory either).
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        use rusqlite::OpenFlags;
+        let open_err = |reason: String| Error::Open {
+            path: path.to_path_buf(),
+            reason,
+        };
+        if !path.is_file() {
+            return Err(open_err(
+                "there is no store yet, and the data dir cannot be written".into(),
+            ));
+        }
+        let flags =
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let check = |conn: Connection| -> rusqlite::Result<Connection> {
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))?;
+            Ok(conn)
+        };
+        let url = url::Url::from_file_path(path)
+            .map_err(|()| open_err("the path cannot be written as a URI".into()))?;
+        let conn = Connection::open_with_flags(path, flags)
+            .and_then(check)
+            .or_else(|_| Connection::open_with_flags(format!("{url}?immutable=1"), flags).and_then(check))
+            .map_err(|e| open_err(e.to_string()))?;
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| open_err(e.to_string()))?;
+        if version != migrate::CURRENT_VERSION {
+            return Err(open_err(format!(
+                "the store is at schema version {version} and this tidings reads version {}; \
+                 upgrading it needs a data dir that can be written",
+                migrate::CURRENT_VERSION
+            )));
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            recovery: None,
+        })
+    }
+
+    /// Whether the database (or, before it exists, its directory) can be written. Decided by
+    /// trying, so a read-only mount is seen even by root.
+    pub fn writable(path: &Path) -> bool {
+        if path.exists() {
+            return std::fs::OpenOptions::new().append(true).open(path).is_ok();
+        }
+        let Some(dir) = path.parent() else { return false };
+        if !dir.exists() {
+            // Store::open will create it, or say why it cannot.
+            return true;
+        }
+        let probe = dir.join(format!(".tidings-write-probe-{}", std::process::id()));
+        let ok = std::fs::File::create(&probe).is_ok();
+        let _ = std::fs::remove_file(&probe);
+        ok
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }
