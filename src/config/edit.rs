@@ -198,9 +198,9 @@ fn lock(path: &Path) -> Result<std::fs::File, Error> {
     let mut name = target.file_name().unwrap_or_default().to_os_string();
     name.push(".lock");
     let lock_path = target.with_file_name(format!(".{}", name.to_string_lossy()));
-    let err = |source| Error::Write {
+    let err = |cause| Error::Write {
         path: lock_path.clone(),
-        source,
+        cause,
     };
     let file = std::fs::OpenOptions::new()
         .create(true)
@@ -218,9 +218,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     use std::io::Write;
     let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let path = target.as_path();
-    let err = |source| Error::Write {
+    let err = |cause| Error::Write {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     let dir = path
         .parent()

@@ -33,10 +33,12 @@ pub enum Error {
         key: String,
         message: String,
     },
-    #[error("cannot read config file '{}': {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("cannot write config file '{}': {source}", path.display())]
-    Write { path: PathBuf, source: std::io::Error },
+    // `cause`, not `source`: the message already says it, and a source would say it twice
+    // when the chain is printed.
+    #[error("cannot read config file '{}': {cause}", path.display())]
+    Read { path: PathBuf, cause: std::io::Error },
+    #[error("cannot write config file '{}': {cause}", path.display())]
+    Write { path: PathBuf, cause: std::io::Error },
     #[error("cannot find a home directory for the config and data dirs; pass --config and --data-dir")]
     NoHome,
 }
@@ -283,9 +285,9 @@ pub const MAX_CONFIG_SIZE: u64 = 4 * 1024 * 1024;
 /// read until memory runs out), at most [`MAX_CONFIG_SIZE`] bytes.
 pub fn read_text(path: &Path) -> Result<String, Error> {
     use std::io::Read;
-    let err = |source| Error::Read {
+    let err = |cause| Error::Read {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     let meta = std::fs::metadata(path).map_err(err)?;
     if !meta.is_file() {
@@ -315,9 +317,9 @@ pub fn write_default_if_missing(path: &Path) -> Result<bool, Error> {
     if path.exists() {
         return Ok(false);
     }
-    let err = |source| Error::Write {
+    let err = |cause| Error::Write {
         path: path.to_path_buf(),
-        source,
+        cause,
     };
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(err)?;

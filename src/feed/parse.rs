@@ -60,6 +60,10 @@ impl<'a> Source<'a> {
     }
 }
 
+/// The marker of [`parse_source`]'s debug-build panic.
+#[cfg(debug_assertions)]
+pub const TEST_PANIC: &[u8] = b"<!-- tidings:test-panic -->";
+
 /// Parses a feed. `url` is the final URL it was fetched from (the base for relative links).
 pub fn parse(bytes: &[u8], content_type: Option<&str>, url: &Url) -> Result<ParsedFeed, ParseError> {
     let mut source = Source::new(url);
@@ -71,6 +75,12 @@ pub fn parse(bytes: &[u8], content_type: Option<&str>, url: &Url) -> Result<Pars
 pub fn parse_source(bytes: &[u8], source: &Source) -> Result<ParsedFeed, ParseError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ParseError::Empty);
+    }
+    // Debug builds only: a feed that asks for it makes the parser panic, so the tests can prove
+    // that a crashing parser becomes that feed's error and never reaches the terminal.
+    #[cfg(debug_assertions)]
+    if bytes.windows(TEST_PANIC.len()).any(|w| w == TEST_PANIC) {
+        panic!("the parser crashed on purpose (a debug-build test feed)");
     }
     let url = source.base();
     let text = prepare::decode(bytes, source.content_type);

@@ -66,7 +66,8 @@ pub mod ns {
 /// A node of the tree.
 #[derive(Debug, Clone)]
 pub enum Node {
-    Element(Element),
+    /// Boxed: a node is then the size of a string, which halves a large feed's tree.
+    Element(Box<Element>),
     Text(String),
 }
 
@@ -104,7 +105,7 @@ impl Element {
 
     pub fn elements(&self) -> impl Iterator<Item = &Element> {
         self.children.iter().filter_map(|n| match n {
-            Node::Element(e) => Some(e),
+            Node::Element(e) => Some(&**e),
             Node::Text(_) => None,
         })
     }
@@ -291,7 +292,7 @@ fn close_implied(s: &BytesStart, stack: &mut Vec<Open>, root: &mut Option<Elemen
 
 fn close(el: Element, stack: &mut [Open], root: &mut Option<Element>) {
     match stack.last_mut() {
-        Some(parent) => parent.el.children.push(Node::Element(el)),
+        Some(parent) => parent.el.children.push(Node::Element(Box::new(el))),
         None => {
             if root.is_none() {
                 *root = Some(el);

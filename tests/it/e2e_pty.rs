@@ -322,3 +322,55 @@ fn a_start_up_failure_never_leaves_the_terminal_in_the_ui_mode() {
     let left = raw.matches("\x1b[?1049l").count();
     assert_eq!(entered, left, "alternate screen entered and not left: {raw:?}");
 }
+
+/// A parser that panics on one feed (debug builds panic on a marker, standing in for a parser
+/// bug) costs that feed only: the UI stays in the alternate screen and raw mode, keys work,
+/// and the feed shows its error in the health view.
+#[test]
+fn a_parser_panic_is_that_feeds_error_and_the_ui_carries_on() {
+    let server = Server::start(|req| match req.path.as_str() {
+        "/crash" => Response::ok(format!(
+            "<rss version=\"2.0\"><channel>{}<item><title>x</title></item></channel></rss>",
+            String::from_utf8_lossy(tidings::feed::parse::TEST_PANIC)
+        )),
+        _ => Response::ok(rss("Good", "g", 3)),
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[feed]]\nurl = \"{}\"\nname = \"Crashy\"\n\n[[feed]]\nurl = \"{}\"\nname = \"Good\"\n",
+            server.url("/crash"),
+            server.url("/good")
+        ),
+    )
+    .expect("config");
+    let data = dir.path().join("data");
+    let mut tui = Tui::start(&config, &data, 100, 30);
+    tui.wait_text("All unread (3)");
+    tui.send("H");
+    tui.wait_text("parser crashed");
+    tui.send("q");
+    // Keys still work: move past the failed feed to the good one and open its first article.
+    tui.send("j");
+    tui.send("j");
+    tui.wait_text("Crashy (0)");
+    tui.send("j");
+    tui.wait_text("Good (3)");
+    tui.send("l");
+    tui.send("\r");
+    tui.wait_text("min read");
+    tui.send("q");
+    tui.send("Q");
+    assert!(tui.wait_exit(Duration::from_secs(10)).success());
+    let raw = String::from_utf8_lossy(&tui.raw()).into_owned();
+    assert_eq!(
+        raw.matches("\x1b[?1049l").count(),
+        1,
+        "the alternate screen was left once, at quit"
+    );
+    // The panic hook prints "thread '...' panicked at"; the message itself is shown only as
+    // the feed's error, inside the health view.
+    assert!(!raw.contains("panicked at"), "no panic text reached the terminal");
+}
