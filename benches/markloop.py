@@ -2,7 +2,8 @@
 # Times `tidings mark` in a loop while a refresh runs: python3 benches/markloop.py CONFIG ROUNDS
 # (run in a folder holding big.xml served over HTTP and a data dir d4; see SECURITY.md).
 import subprocess, time, sys
-T="/work/main/target/release/tidings"; cfg=sys.argv[1]; rounds=int(sys.argv[2])
+import os
+T=os.environ.get("TIDINGS", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "target", "release", "tidings")); cfg=sys.argv[1]; rounds=int(sys.argv[2])
 waits=[]; fails=0
 for r in range(rounds):
     if r: 
