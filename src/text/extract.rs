@@ -12,14 +12,8 @@ pub enum ExtractError {
 }
 
 /// Blocks that are page furniture, never article text.
-const FURNITURE: &str = "script, style, noscript, iframe, form, nav, footer, aside, dialog, \
-    [role=dialog], [role=alertdialog], [aria-modal=true], [role=navigation], [role=contentinfo], \
-    [id*=cookie], [class*=cookie], [id*=Cookie], [class*=Cookie], [id*=consent], [class*=consent], \
-    [class*=gdpr], [id*=gdpr], [class*=cmp-], [id*=onetrust], [class*=onetrust], \
-    [class*=newsletter], [id*=newsletter], [class*=subscribe], [id*=subscribe], \
-    [class*=share], [class*=social], [class*=related], [id*=related], [class*=read-more], \
-    [class*=readmore], [class*=recommend], [class*=promo], [class*=paywall], [class*=signup], \
-    [class*=advert], [id*=advert], [class*=banner]";
+const FURNITURE: &str = "script, style, noscript, iframe, nav, footer, aside, dialog, \
+    [role=dialog], [role=alertdialog], [aria-modal=true], [role=navigation], [role=contentinfo]";
 
 /// Phrases that mark a short block as a consent, newsletter or promotion box.
 const BOILERPLATE_PHRASES: &[&str] = &[

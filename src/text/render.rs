@@ -602,8 +602,12 @@ mod tests {
             while !page.is_char_boundary(at) {
                 at -= 1;
             }
+            let mut end = at + (page.len() - at) / 2;
+            while !page.is_char_boundary(end) {
+                end -= 1;
+            }
             // A page cut at a random point with HTML soup spliced in where it was cut.
-            let html = format!("{}{splice}{}", &page[..at], &page[at..at + (page.len() - at) / 2]);
+            let html = format!("{}{splice}{}", &page[..at], &page[at..end]);
             let r = render_html(&html, None, width);
             for line in &r.lines {
                 prop_assert!(line.width() <= width, "{:?} wider than {}", line.text(), width);
