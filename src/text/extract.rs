@@ -1,6 +1,7 @@
-//! Full-article extraction from a web page: pre-clean by selector (consent dialogs, newsletter
-//! and share boxes, related lists, navigation), Readability (dom_smoothie) for the main
-//! content, then a text-level pass for what Readability keeps next to the article.
+//! Full-article extraction from a web page: pre-clean only what the page says is not content
+//! (scripts, `nav`, `aside`, dialogs, by element and role, never by class name), Readability
+//! (dom_smoothie) for the main content, then [`super::boilerplate`] for the furniture
+//! Readability keeps next to the article.
 
 use dom_query::Document;
 use dom_smoothie::Readability;
@@ -14,37 +15,6 @@ pub enum ExtractError {
 /// Blocks that are page furniture, never article text.
 const FURNITURE: &str = "script, style, noscript, iframe, nav, footer, aside, dialog, \
     [role=dialog], [role=alertdialog], [aria-modal=true], [role=navigation], [role=contentinfo]";
-
-/// Phrases that mark a short block as a consent, newsletter or promotion box.
-const BOILERPLATE_PHRASES: &[&str] = &[
-    "we use cookies",
-    "use of cookies",
-    "cookie policy",
-    "cookie settings",
-    "accept all",
-    "accept cookies",
-    "manage consent",
-    "your privacy choices",
-    "sign up for our newsletter",
-    "subscribe to our newsletter",
-    "newsletter",
-    "subscribe now",
-    "share this article",
-    "share on facebook",
-    "follow us on",
-    "all rights reserved",
-];
-
-/// Headings that introduce link lists rather than article text.
-const RELATED_HEADINGS: &[&str] = &[
-    "related",
-    "read more",
-    "more from",
-    "you may also like",
-    "recommended",
-    "most read",
-    "more stories",
-];
 
 /// Extracts the article from a page; returns clean HTML for the renderer.
 pub fn extract(page_html: &str, url: Option<&str>) -> Result<String, ExtractError> {
@@ -66,39 +36,16 @@ pub fn extract(page_html: &str, url: Option<&str>) -> Result<String, ExtractErro
         .parse()
         .map_err(|e| ExtractError::NoArticle(e.to_string()))?;
     let cleaned = postclean(&article.content);
-    if super::index_text(&cleaned).split_whitespace().count() < 20 {
+    if super::boilerplate::word_count(&super::index_text(&cleaned)) < 20 {
         return Err(ExtractError::NoArticle("too little text".into()));
     }
     Ok(cleaned)
 }
 
-/// Removes short blocks that read as consent/newsletter/share boxes and "related" lists.
+/// Removes what Readability keeps next to the article (`boilerplate`).
 fn postclean(html: &str) -> String {
     let doc = Document::from(html);
-    for node in doc
-        .select("p, div, section, li, span, h2, h3, h4, h5, h6, ul, ol")
-        .iter()
-    {
-        let text = node.text().to_lowercase();
-        let text = text.trim();
-        if text.is_empty() {
-            continue;
-        }
-        if text.len() < 400 && BOILERPLATE_PHRASES.iter().any(|p| text.contains(p)) {
-            node.remove();
-            continue;
-        }
-        if node.is("h2, h3, h4, h5, h6")
-            && text.len() < 40
-            && RELATED_HEADINGS.iter().any(|h| text.starts_with(h))
-        {
-            let next = node.next_sibling();
-            if next.is("ul, ol, div, section") {
-                next.remove();
-            }
-            node.remove();
-        }
-    }
+    super::boilerplate::remove(&doc);
     doc.select("body").inner_html().to_string()
 }
 

@@ -175,6 +175,7 @@ mod tests {
     }
 }
 
+pub mod boilerplate;
 pub mod extract;
 pub mod render;
 pub mod wrap;
