@@ -13,73 +13,245 @@ use unicode_segmentation::UnicodeSegmentation;
 
 /// Boxes that take their whole region: consent dialogs.
 const CONSENT: &[&str] = &[
-    "we use cookies", "this site uses cookies", "this website uses cookies", "cookie settings",
-    "cookie preferences", "customize consent", "customise consent", "manage consent", "accept all cookies",
-    "your privacy choices", "privacy preferences", "consent preferences", "cookie-einstellungen",
-    "wir verwenden cookies", "diese website verwendet cookies", "datenschutzeinstellungen",
-    "nous utilisons des cookies", "gérer mes choix", "paramètres des cookies", "ce site utilise des cookies",
-    "utilizamos cookies", "usamos cookies", "configuración de cookies", "este sitio web utiliza cookies",
-    "este site utiliza cookies", "definições de cookies", "configurações de cookies", "utilizziamo i cookie",
-    "questo sito utilizza cookie", "impostazioni dei cookie", "gestisci le preferenze", "wij gebruiken cookies",
-    "we gebruiken cookies", "deze website gebruikt cookies", "cookie-instellingen", "cookievoorkeuren",
+    "we use cookies",
+    "this site uses cookies",
+    "this website uses cookies",
+    "cookie settings",
+    "cookie preferences",
+    "customize consent",
+    "customise consent",
+    "manage consent",
+    "accept all cookies",
+    "your privacy choices",
+    "privacy preferences",
+    "consent preferences",
+    "cookie-einstellungen",
+    "wir verwenden cookies",
+    "diese website verwendet cookies",
+    "datenschutzeinstellungen",
+    "nous utilisons des cookies",
+    "gérer mes choix",
+    "paramètres des cookies",
+    "ce site utilise des cookies",
+    "utilizamos cookies",
+    "usamos cookies",
+    "configuración de cookies",
+    "este sitio web utiliza cookies",
+    "este site utiliza cookies",
+    "definições de cookies",
+    "configurações de cookies",
+    "utilizziamo i cookie",
+    "questo sito utilizza cookie",
+    "impostazioni dei cookie",
+    "gestisci le preferenze",
+    "wij gebruiken cookies",
+    "we gebruiken cookies",
+    "deze website gebruikt cookies",
+    "cookie-instellingen",
+    "cookievoorkeuren",
 ];
 
 /// Newsletter and subscription boxes (they take their region too).
 const NEWSLETTER: &[&str] = &[
-    "sign up for our newsletter", "subscribe to our newsletter", "get our newsletter", "sign up for the newsletter",
-    "join our mailing list", "enter your email", "subscribe now", "newsletter abonnieren", "jetzt abonnieren",
-    "für unseren newsletter", "ihre e-mail-adresse", "abonnez-vous", "inscrivez-vous à notre newsletter",
-    "recevez notre newsletter", "votre adresse e-mail", "suscríbete", "recibe nuestro boletín",
-    "assine nossa newsletter", "inscreva-se na nossa newsletter", "receba nossa newsletter", "assine a newsletter",
-    "iscriviti alla newsletter", "iscriviti alla nostra newsletter", "schrijf je in voor", "abonneer je op",
+    "sign up for our newsletter",
+    "subscribe to our newsletter",
+    "get our newsletter",
+    "sign up for the newsletter",
+    "join our mailing list",
+    "enter your email",
+    "subscribe now",
+    "newsletter abonnieren",
+    "jetzt abonnieren",
+    "für unseren newsletter",
+    "ihre e-mail-adresse",
+    "abonnez-vous",
+    "inscrivez-vous à notre newsletter",
+    "recevez notre newsletter",
+    "votre adresse e-mail",
+    "suscríbete",
+    "recibe nuestro boletín",
+    "assine nossa newsletter",
+    "inscreva-se na nossa newsletter",
+    "receba nossa newsletter",
+    "assine a newsletter",
+    "iscriviti alla newsletter",
+    "iscriviti alla nostra newsletter",
+    "schrijf je in voor",
+    "abonneer je op",
     "meld je aan voor de nieuwsbrief",
 ];
 
 /// How blocks of links to elsewhere begin (the block, or a heading and what follows it).
 const LEADS: &[&str] = &[
-    "related", "read more", "read next", "more from", "you may also like", "you might also like",
-    "recommended", "most read", "most popular", "more stories", "don't miss", "don’t miss", "see also",
-    "also read", "continue reading", "trending", "mehr zum thema", "das könnte sie auch interessieren",
-    "weitere artikel", "lesen sie auch", "auch interessant", "meistgelesen", "à lire aussi", "lire aussi",
-    "sur le même sujet", "voir aussi", "les plus lus", "articles similaires", "lee también",
-    "te puede interesar", "noticias relacionadas", "también te puede interesar", "lo más leído", "leer más",
-    "leia também", "veja também", "notícias relacionadas", "você também pode gostar", "mais lidas",
-    "leia mais", "saiba mais", "leggi anche", "potrebbe interessarti", "articoli correlati", "i più letti",
-    "leggi di più", "lees ook", "meer over", "gerelateerde artikelen", "meest gelezen", "lees meer",
+    "related",
+    "read more",
+    "read next",
+    "more from",
+    "you may also like",
+    "you might also like",
+    "recommended",
+    "most read",
+    "most popular",
+    "more stories",
+    "don't miss",
+    "don’t miss",
+    "see also",
+    "also read",
+    "continue reading",
+    "trending",
+    "mehr zum thema",
+    "das könnte sie auch interessieren",
+    "weitere artikel",
+    "lesen sie auch",
+    "auch interessant",
+    "meistgelesen",
+    "à lire aussi",
+    "lire aussi",
+    "sur le même sujet",
+    "voir aussi",
+    "les plus lus",
+    "articles similaires",
+    "lee también",
+    "te puede interesar",
+    "noticias relacionadas",
+    "también te puede interesar",
+    "lo más leído",
+    "leer más",
+    "leia também",
+    "veja também",
+    "notícias relacionadas",
+    "você também pode gostar",
+    "mais lidas",
+    "leia mais",
+    "saiba mais",
+    "leggi anche",
+    "potrebbe interessarti",
+    "articoli correlati",
+    "i più letti",
+    "leggi di più",
+    "lees ook",
+    "meer over",
+    "gerelateerde artikelen",
+    "meest gelezen",
+    "lees meer",
     // Comments, author bios and share prompts begin the same way.
-    "comments", "leave a comment", "add a comment", "join the conversation", "post a comment", "kommentare",
-    "kommentar schreiben", "commentaires", "laisser un commentaire", "comentarios", "deja un comentario",
-    "comentários", "deixe seu comentário", "deixe um comentário", "commenti", "lascia un commento",
-    "reacties", "plaats een reactie", "about the author", "über den autor", "über die autorin",
-    "à propos de l'auteur", "sobre el autor", "sobre o autor", "sull'autore", "over de auteur",
-    "share this", "share on", "share article", "share via", "artikel teilen", "partager", "partagez",
-    "compartir", "comparte", "compartilhe", "compartilhar", "partilhar", "condividi", "deel dit",
-    "get fox business", "click here", "tags",
+    "comments",
+    "leave a comment",
+    "add a comment",
+    "join the conversation",
+    "post a comment",
+    "kommentare",
+    "kommentar schreiben",
+    "commentaires",
+    "laisser un commentaire",
+    "comentarios",
+    "deja un comentario",
+    "comentários",
+    "deixe seu comentário",
+    "deixe um comentário",
+    "commenti",
+    "lascia un commento",
+    "reacties",
+    "plaats een reactie",
+    "about the author",
+    "über den autor",
+    "über die autorin",
+    "à propos de l'auteur",
+    "sobre el autor",
+    "sobre o autor",
+    "sull'autore",
+    "over de auteur",
+    "share this",
+    "share on",
+    "share article",
+    "share via",
+    "artikel teilen",
+    "partager",
+    "partagez",
+    "compartir",
+    "comparte",
+    "compartilhe",
+    "compartilhar",
+    "partilhar",
+    "condividi",
+    "deel dit",
+    "get fox business",
+    "click here",
+    "tags",
 ];
 
 /// Copyright and advertising lines.
 const FOOTER: &[&str] = &[
-    "all rights reserved", "this document is subject to copyright", "alle rechte vorbehalten",
-    "tous droits réservés", "todos los derechos reservados", "todos os direitos reservados",
-    "tutti i diritti riservati", "alle rechten voorbehouden", "advertisement", "continue reading below",
-    "story continues below", "anzeige", "werbung", "publicité", "publicidad", "publicidade", "pubblicità",
+    "all rights reserved",
+    "this document is subject to copyright",
+    "alle rechte vorbehalten",
+    "tous droits réservés",
+    "todos los derechos reservados",
+    "todos os direitos reservados",
+    "tutti i diritti riservati",
+    "alle rechten voorbehouden",
+    "advertisement",
+    "continue reading below",
+    "story continues below",
+    "anzeige",
+    "werbung",
+    "publicité",
+    "publicidad",
+    "publicidade",
+    "pubblicità",
     "advertentie",
 ];
 
 /// Words of date lines ("Published 4:00 am", "Aktualisiert am 3. März").
 const DATED: &[&str] = &[
-    "published", "updated", "posted", "veröffentlicht", "aktualisiert", "publié", "mis à jour", "publicado",
-    "actualizado", "atualizado", "pubblicato", "aggiornato", "gepubliceerd", "bijgewerkt",
+    "published",
+    "updated",
+    "posted",
+    "veröffentlicht",
+    "aktualisiert",
+    "publié",
+    "mis à jour",
+    "publicado",
+    "actualizado",
+    "atualizado",
+    "pubblicato",
+    "aggiornato",
+    "gepubliceerd",
+    "bijgewerkt",
 ];
 
 /// Networks that share bars are made of.
 const NETWORKS: &[&str] = &[
-    "facebook", "twitter", "whatsapp", "pinterest", "linkedin", "reddit", "email", "e-mail", "telegram",
-    "messenger", "flipboard", "tumblr", "print", "copy", "link", "pint", "tweet", "share", "x", "mail",
-    "sms", "threads", "bluesky", "mastodon", "xing", "vk",
+    "facebook",
+    "twitter",
+    "whatsapp",
+    "pinterest",
+    "linkedin",
+    "reddit",
+    "email",
+    "e-mail",
+    "telegram",
+    "messenger",
+    "flipboard",
+    "tumblr",
+    "print",
+    "copy",
+    "link",
+    "pint",
+    "tweet",
+    "share",
+    "x",
+    "mail",
+    "sms",
+    "threads",
+    "bluesky",
+    "mastodon",
+    "xing",
+    "vk",
 ];
 
-const BLOCKS: &str = "p, div, section, header, ul, ol, li, h2, h3, h4, h5, h6, figcaption, table, dl, span, strong";
+const BLOCKS: &str =
+    "p, div, section, header, ul, ol, li, h2, h3, h4, h5, h6, figcaption, table, dl, span, strong";
 
 /// Words by Unicode segmentation, so CJK text counts by its characters, not its spaces.
 pub fn word_count(text: &str) -> usize {
@@ -87,7 +259,10 @@ pub fn word_count(text: &str) -> usize {
 }
 
 fn normal(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 fn starts_with_any(t: &str, phrases: &[&str]) -> bool {
@@ -116,7 +291,8 @@ pub fn remove(doc: &Document) {
             continue;
         }
         let words = word_count(&text);
-        if words <= 120 && (contains_any(&text, CONSENT) || (words <= 60 && contains_any(&text, NEWSLETTER))) {
+        if words <= 120 && (contains_any(&text, CONSENT) || (words <= 60 && contains_any(&text, NEWSLETTER)))
+        {
             region_of(&node, words).remove();
             continue;
         }
@@ -153,7 +329,11 @@ pub fn remove(doc: &Document) {
             node.remove();
             continue;
         }
-        if words < 40 && node.select("button, input, select, textarea, [role=button]").exists() {
+        if words < 40
+            && node
+                .select("button, input, select, textarea, [role=button]")
+                .exists()
+        {
             node.remove();
             continue;
         }

@@ -36,10 +36,20 @@ pub fn extract(page_html: &str, url: Option<&str>) -> Result<String, ExtractErro
         .parse()
         .map_err(|e| ExtractError::NoArticle(e.to_string()))?;
     let cleaned = postclean(&article.content);
-    if super::boilerplate::word_count(&super::index_text(&cleaned)) < 20 {
+    let words = super::boilerplate::word_count(&super::index_text(&cleaned));
+    // A few words out of a page full of text is a failed extraction (the reader falls back to
+    // the feed's text); a few words that are most of a short page are its article.
+    if words == 0 || (words < 20 && words * 2 < page_words(page_html)) {
         return Err(ExtractError::NoArticle("too little text".into()));
     }
     Ok(cleaned)
+}
+
+/// The words of a page's body, scripts and styles left out.
+fn page_words(page_html: &str) -> usize {
+    let body = Document::from(page_html);
+    body.select("script, style, noscript, template").remove();
+    super::boilerplate::word_count(&body.select("body").text())
 }
 
 /// Removes what Readability keeps next to the article (`boilerplate`).

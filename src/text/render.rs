@@ -234,6 +234,29 @@ fn fit(lines: Vec<Line>, width: usize) -> Vec<Line> {
 
 /// Removes what must not be rendered, numbers links and marks images. Returns the cleaned
 /// HTML and the link list.
+/// What an image shows as text: its alt text as one plain line, or nothing when it has none,
+/// when the alt is a file name or markup, or when its figure has a caption (shown instead).
+fn image_label(img: &dom_query::Selection) -> Option<String> {
+    let figure = img.ancestors(None).filter("figure");
+    if figure.exists() && figure.select("figcaption").exists() {
+        return None;
+    }
+    let alt = img.attr("alt").map(|a| super::index_text(&a)).unwrap_or_default();
+    let alt = alt.trim();
+    let lower = alt.to_ascii_lowercase();
+    let file_name = [".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg"]
+        .iter()
+        .any(|x| lower.ends_with(x));
+    if alt.is_empty() || file_name || alt.contains('<') || alt.contains('\\') {
+        return None;
+    }
+    let mut line: String = alt.chars().take(100).collect();
+    if alt.chars().count() > 100 {
+        line.push('…');
+    }
+    Some(format!("[image: {line}]"))
+}
+
 fn preclean(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
     let doc = Document::from(html);
     // A <base> in the HTML (the parser writes one where xml:base set the content's base)
@@ -262,16 +285,10 @@ fn preclean(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
             img.remove();
             continue;
         }
-        let alt = img
-            .attr("alt")
-            .map(|a| super::sanitize_line(&a))
-            .unwrap_or_default();
-        let label = if alt.is_empty() {
-            "[image]".to_string()
-        } else {
-            format!("[image: {alt}]")
-        };
-        img.replace_with_html(format!("<i>{}</i>", super::escape_xml(&label)));
+        match image_label(&img) {
+            Some(label) => img.replace_with_html(format!("<i>{}</i>", super::escape_xml(&label))),
+            None => img.remove(),
+        }
     }
     let mut links: Vec<String> = Vec::new();
     for a in doc.select("a[href]").iter() {
@@ -629,6 +646,19 @@ mod tests {
                 prop_assert!(l.starts_with("https://") || l.starts_with("http://") || l.starts_with("mailto:"));
             }
         }
+    }
+
+    #[test]
+    fn images_show_their_alt_once_or_nothing() {
+        let html = r#"<p>a</p><img src="/1.png"><img src="/2.png" alt="IMG_2041.JPG">
+            <img src="/3.png" alt="A heron
+            on the weir"><figure><img src="/4.png" alt="dup"><figcaption>The weir at dawn</figcaption></figure>"#;
+        let r = render_html(html, None, 80);
+        let text: String = r.lines.iter().map(Line::text).collect::<Vec<_>>().join("\n");
+        assert!(text.contains("[image: A heron on the weir]"), "{text}");
+        assert_eq!(text.matches("[image").count(), 1, "{text}");
+        assert_eq!(text.matches("The weir at dawn").count(), 1, "{text}");
+        assert!(!text.contains("IMG_2041") && !text.contains("dup"), "{text}");
     }
 
     #[test]
