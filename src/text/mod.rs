@@ -178,6 +178,7 @@ mod tests {
 pub mod boilerplate;
 pub mod extract;
 pub mod render;
+mod tables;
 pub mod wrap;
 
 pub use render::{

@@ -128,7 +128,7 @@ pub fn render_html(html: &str, base: Option<&Url>, width: usize) -> RenderedHtml
             links: Vec::new(),
         };
     }
-    let (clean, links) = preclean(html, base);
+    let (clean, links) = preclean(html, base, width);
     let lines = match html2text::config::rich()
         .unicode_strikeout(false)
         .lines_from_read(clean.as_bytes(), width)
@@ -257,7 +257,7 @@ fn image_label(img: &dom_query::Selection) -> Option<String> {
     Some(format!("[image: {line}]"))
 }
 
-fn preclean(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
+fn preclean(html: &str, base: Option<&Url>, width: usize) -> (String, Vec<String>) {
     let doc = Document::from(html);
     // A <base> in the HTML (the parser writes one where xml:base set the content's base)
     // overrides the article's own URL, as it would in a browser.
@@ -316,6 +316,8 @@ fn preclean(html: &str, base: Option<&Url>) -> (String, Vec<String>) {
         a.set_attr("href", &url);
         a.after_html(format!("<span>[{n}]</span>"));
     }
+    // After the links are numbered, so a cell keeps its [n].
+    super::tables::lay_out(&doc, width);
     let links = links.iter().map(|l| super::sanitize_line(l)).collect();
     (doc.html().to_string(), links)
 }

@@ -154,6 +154,13 @@ fn resize_redraws_and_signals_restore_the_terminal() {
         tui.signal(signal);
         let status = tui.wait_exit(Duration::from_secs(10));
         assert!(status.success(), "SIG{signal}: {status:?}");
+        // The reader thread may still hold the last bytes when the process is gone.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while !String::from_utf8_lossy(&tui.raw()).contains("\u{1b}[?1049l")
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let raw = String::from_utf8_lossy(&tui.raw()).to_string();
         let entered = raw.find("\u{1b}[?1049h").expect("entered the alternate screen");
         let left = raw.rfind("\u{1b}[?1049l").expect("left the alternate screen");
