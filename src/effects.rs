@@ -204,6 +204,13 @@ pub async fn load_health(store: &StoreHandle) -> Option<Msg> {
 pub async fn fetch_full_text(fetcher: &Fetcher, store: &StoreHandle, id: ArticleId, link: String) -> Msg {
     let result = match crate::fulltext::fetch_full_text(fetcher, Some(&link)).await {
         Ok(html) => {
+            let siblings = store
+                .read(move |s| s.sibling_pages(id, crate::fulltext::TEMPLATE_PAGES))
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .unwrap_or_default();
+            let html = crate::text::boilerplate::remove_recurring(&html, &siblings);
             let cached = html.clone();
             match store.write(move |s| s.set_full_html(id, &cached)).await {
                 Ok(Ok(())) => Ok(html),

@@ -15,6 +15,9 @@ pub enum FullTextError {
     Extract(#[from] crate::text::extract::ExtractError),
 }
 
+/// How many cached pages of a feed its site's template is learnt from.
+pub const TEMPLATE_PAGES: usize = 8;
+
 /// Fetches `link` and returns the cleaned article HTML.
 pub async fn fetch_full_text(fetcher: &Fetcher, link: Option<&str>) -> Result<String, FullTextError> {
     let url = link

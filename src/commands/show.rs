@@ -29,6 +29,8 @@ pub fn run(ctx: &Session, id: i64, width: Option<u16>, full: bool) -> Result<i32
         let link = body.summary.link.clone();
         match runtime.block_on(crate::fulltext::fetch_full_text(&fetcher, link.as_deref())) {
             Ok(html) => {
+                let siblings = store.sibling_pages(ArticleId(id), crate::fulltext::TEMPLATE_PAGES)?;
+                let html = crate::text::boilerplate::remove_recurring(&html, &siblings);
                 // A store that cannot be written (a read-only data dir) still shows the text.
                 if let Err(e) = store.set_full_html(ArticleId(id), &html) {
                     note = Some(format!("full text not cached: {e}"));

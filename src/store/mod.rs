@@ -443,6 +443,19 @@ impl Store {
 
     /// Caches extracted full-article HTML.
     /// Caches an article's extracted full text; from then on searches find it too.
+    /// Cached full texts of other articles of the same feed, newest first: what the site's
+    /// template is learnt from.
+    pub fn sibling_pages(&self, id: ArticleId, limit: usize) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT b.full_html FROM bodies b JOIN articles a ON a.id = b.article_id
+             WHERE a.feed_id = (SELECT feed_id FROM articles WHERE id = ?1)
+               AND a.id != ?1 AND b.full_html IS NOT NULL
+             ORDER BY a.id DESC LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![id.0, limit as i64], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
     pub fn set_full_html(&mut self, id: ArticleId, html: &str) -> Result<()> {
         let tx = self.conn.transaction()?;
         tx.execute(

@@ -355,6 +355,50 @@ pub fn remove(doc: &Document) {
     }
 }
 
+/// Blocks whose text can be a site's template: leaf blocks of a few words or more.
+const TEMPLATE_BLOCKS: &str = "p, li, h2, h3, h4, h5, h6, figcaption, blockquote, dd, dt, div";
+
+fn template_texts(doc: &Document) -> std::collections::HashSet<String> {
+    doc.select(TEMPLATE_BLOCKS)
+        .iter()
+        .filter(|n| !n.is("div") || !n.select(TEMPLATE_BLOCKS).exists())
+        .map(|n| normal(&n.text()))
+        .filter(|t| word_count(t) >= 3)
+        .collect()
+}
+
+/// Removes the site's template from a freshly extracted article: a block whose text recurs on
+/// at least two other cached pages of the same feed is page furniture (a promo, a standing
+/// author bio, a slogan), whatever it looks like. `others` are those pages' cached article
+/// HTML. Nothing is removed when that would take half the article (the same story twice).
+pub fn remove_recurring(html: &str, others: &[String]) -> String {
+    if others.len() < 2 {
+        return html.to_string();
+    }
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for other in others {
+        for t in template_texts(&Document::from(other.as_str())) {
+            *seen.entry(t).or_insert(0) += 1;
+        }
+    }
+    let doc = Document::from(html);
+    let total = word_count(&doc.select("body").text());
+    let recurring: Vec<Selection> = doc
+        .select(TEMPLATE_BLOCKS)
+        .iter()
+        .filter(|n| !n.is("div") || !n.select(TEMPLATE_BLOCKS).exists())
+        .filter(|n| seen.get(&normal(&n.text())).is_some_and(|&c| c >= 2))
+        .collect();
+    let removed: usize = recurring.iter().map(|n| word_count(&n.text())).sum();
+    if removed * 2 >= total {
+        return html.to_string();
+    }
+    for n in recurring {
+        n.remove();
+    }
+    doc.select("body").inner_html().to_string()
+}
+
 /// The region a box lives in: the largest ancestor that is still mostly the box.
 fn region_of<'a>(node: &Selection<'a>, words: usize) -> Selection<'a> {
     let mut region = node.clone();

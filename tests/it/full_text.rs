@@ -104,3 +104,79 @@ fn full_text_failure_falls_back_to_the_summary_with_a_note() {
     );
     assert!(text.contains("Short summary."), "{text}");
 }
+
+/// A site's template is learnt from its cached pages: a promo that reads like prose, under a
+/// neutral class name, recurs on every story of the site, so from the third story on it is
+/// furniture; the stories' own paragraphs stay.
+#[test]
+fn a_block_that_recurs_on_the_sites_pages_is_dropped_from_the_next() {
+    const PROMO: &str = "Our reporters travel the whole valley every week so that you can read \
+        the stories that matter to the people who live along the river.";
+    let page = |n: usize| {
+        let own: String = (0..5)
+            .map(|i| format!("<p>Story {n} paragraph {i} says something only story {n} says, at enough length to count as the article's own text for any scorer.</p>"))
+            .collect();
+        format!(
+            "<html><body><article><h1>Story {n}</h1>{own}<div class=\"k2\"><p>{PROMO}</p></div></article></body></html>"
+        )
+    };
+    let server = Server::start(move |req| match req.path.as_str() {
+        "/feed" => {
+            let host = req.header("host").unwrap_or("").to_string();
+            let items: String = (1..=3)
+                .map(|n| {
+                    format!(
+                        "<item><guid>{n}</guid><title>Story {n}</title><link>http://{host}/s{n}</link></item>"
+                    )
+                })
+                .collect();
+            Response::ok(format!(
+                "<rss version=\"2.0\"><channel><title>Valley</title>{items}</channel></rss>"
+            ))
+        }
+        p if p.starts_with("/s") => {
+            let n: usize = p[2..].parse().unwrap_or(0);
+            Response::ok(page(n)).header("Content-Type", "text/html; charset=utf-8")
+        }
+        _ => Response::status(404),
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, format!("[[feed]]\nurl = \"{}\"\n", server.url("/feed"))).expect("w");
+    let data = dir.path().join("data");
+    let run = |args: &[&str]| crate::support::tidings_ok(&config, &data, args);
+    run(&["refresh"]);
+    let promo_start = "Our reporters travel the whole valley";
+    let ids: Vec<String> = crate::support::tidings_ok(&config, &data, &["list", "--json"])
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .flat_map(|v| match v {
+            serde_json::Value::Array(a) => a,
+            other => vec![other],
+        })
+        .map(|v| v["id"].to_string())
+        .collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    let mut shown = Vec::new();
+    for id in ids.iter().rev() {
+        shown.push(run(&["show", id, "--full", "--width", "200"]));
+    }
+    assert!(
+        shown[0].contains(promo_start),
+        "the first page has nothing to learn from"
+    );
+    assert!(
+        shown[1].contains(promo_start),
+        "one earlier page is not yet a template"
+    );
+    assert!(
+        !shown[2].contains(promo_start),
+        "the third page drops it:\n{}",
+        shown[2]
+    );
+    assert!(
+        shown[2].contains("paragraph 4 says something only story"),
+        "{}",
+        shown[2]
+    );
+}

@@ -154,3 +154,22 @@ fn cjk_articles_count_their_words() {
     assert!(index_text(&html).contains("土のう"));
     assert!(super::word_count("川の水位は春の長雨で上がり") >= 10);
 }
+
+#[test]
+fn recurring_blocks_need_two_other_pages_and_never_take_half_the_article() {
+    let promo = "<p>Support independent journalism in the valley today</p>";
+    let story = |n: usize| {
+        format!(
+            "<p>Story {n} has its own long paragraph of text here.</p><p>And a second one for story {n} too.</p>{promo}"
+        )
+    };
+    let one = vec![story(1)];
+    assert!(super::remove_recurring(&story(9), &one).contains("Support independent"));
+    let two = vec![story(1), story(2)];
+    let cleaned = super::remove_recurring(&story(9), &two);
+    assert!(!cleaned.contains("Support independent"), "{cleaned}");
+    assert!(cleaned.contains("Story 9 has its own"), "{cleaned}");
+    // The same story cached twice: everything recurs, so nothing is removed.
+    let same = vec![story(9), story(9)];
+    assert!(super::remove_recurring(&story(9), &same).contains("Story 9 has its own"));
+}
