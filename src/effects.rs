@@ -202,7 +202,14 @@ pub async fn load_health(store: &StoreHandle) -> Option<Msg> {
 
 /// Fetches the article's page, extracts the article and caches it (searchable from then on).
 pub async fn fetch_full_text(fetcher: &Fetcher, store: &StoreHandle, id: ArticleId, link: String) -> Msg {
-    let result = match crate::fulltext::fetch_full_text(fetcher, Some(&link)).await {
+    let title = store
+        .read(move |s| s.body(id))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .flatten()
+        .map(|b| b.summary.title);
+    let result = match crate::fulltext::fetch_full_text(fetcher, Some(&link), title.as_deref()).await {
         Ok(html) => {
             let siblings = store
                 .read(move |s| s.sibling_pages(id, crate::fulltext::TEMPLATE_PAGES))

@@ -19,7 +19,12 @@ pub enum FullTextError {
 pub const TEMPLATE_PAGES: usize = 8;
 
 /// Fetches `link` and returns the cleaned article HTML.
-pub async fn fetch_full_text(fetcher: &Fetcher, link: Option<&str>) -> Result<String, FullTextError> {
+/// `title` is the feed item's title: the page's own headline is kept when it differs.
+pub async fn fetch_full_text(
+    fetcher: &Fetcher,
+    link: Option<&str>,
+    title: Option<&str>,
+) -> Result<String, FullTextError> {
     let url = link
         .and_then(|l| Url::parse(l).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"))
@@ -30,9 +35,10 @@ pub async fn fetch_full_text(fetcher: &Fetcher, link: Option<&str>) -> Result<St
         Err(e) => return Err(FullTextError::Fetch(e.to_string())),
     };
     let base = fetched.final_url.to_string();
+    let title = title.map(str::to_string);
     tokio::task::spawn_blocking(move || {
         let html = decode_html(&fetched.bytes, fetched.content_type.as_deref());
-        crate::text::extract::extract(&html, Some(&base)).map_err(FullTextError::from)
+        crate::text::extract::extract_for(&html, Some(&base), title.as_deref()).map_err(FullTextError::from)
     })
     .await
     .map_err(|e| FullTextError::Fetch(e.to_string()))?

@@ -27,7 +27,8 @@ pub fn run(ctx: &Session, id: i64, width: Option<u16>, full: bool) -> Result<i32
             .context("cannot start the async runtime")?;
         let fetcher = ctx.fetcher()?;
         let link = body.summary.link.clone();
-        match runtime.block_on(crate::fulltext::fetch_full_text(&fetcher, link.as_deref())) {
+        let title = Some(body.summary.title.as_str());
+        match runtime.block_on(crate::fulltext::fetch_full_text(&fetcher, link.as_deref(), title)) {
             Ok(html) => {
                 let siblings = store.sibling_pages(ArticleId(id), crate::fulltext::TEMPLATE_PAGES)?;
                 let html = crate::text::boilerplate::remove_recurring(&html, &siblings);

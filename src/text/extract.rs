@@ -18,6 +18,17 @@ const FURNITURE: &str = "script, style, noscript, iframe, nav, footer, aside, di
 
 /// Extracts the article from a page; returns clean HTML for the renderer.
 pub fn extract(page_html: &str, url: Option<&str>) -> Result<String, ExtractError> {
+    extract_for(page_html, url, None)
+}
+
+/// Like [`extract`], for a feed item titled `item_title`: the page's own headline is kept when
+/// it says something the item's title does not (the reader's header already shows that one),
+/// and so is its standfirst when the page shows it and the article text lacks it.
+pub fn extract_for(
+    page_html: &str,
+    url: Option<&str>,
+    item_title: Option<&str>,
+) -> Result<String, ExtractError> {
     if super::render::nesting_depth(page_html) > super::render::MAX_NESTING {
         return Err(ExtractError::NoArticle(
             "the page is nested too deeply to be an article".into(),
@@ -35,7 +46,27 @@ pub fn extract(page_html: &str, url: Option<&str>) -> Result<String, ExtractErro
     let article = readability
         .parse()
         .map_err(|e| ExtractError::NoArticle(e.to_string()))?;
-    let cleaned = postclean(&article.content);
+    let mut cleaned = postclean(&article.content);
+    if let Some(item) = item_title {
+        let body_text = normal_words(&super::index_text(&cleaned));
+        let page_text = normal_words(&super::index_text(page_html));
+        let lead = article
+            .excerpt
+            .as_deref()
+            .map(|e| super::sanitize_line(e.trim()))
+            .filter(|e| super::boilerplate::word_count(e) >= 8)
+            .filter(|e| {
+                let e = normal_words(e);
+                page_text.contains(&e) && !body_text.contains(&e)
+            });
+        if let Some(lead) = lead {
+            cleaned = format!("<p><em>{}</em></p>{cleaned}", super::escape_xml(&lead));
+        }
+        let headline = super::sanitize_line(article.title.trim());
+        if !headline.is_empty() && !same_title(&headline, item) {
+            cleaned = format!("<h1>{}</h1>{cleaned}", super::escape_xml(&headline));
+        }
+    }
     let words = super::boilerplate::word_count(&super::index_text(&cleaned));
     // A few words out of a page full of text is a failed extraction (the reader falls back to
     // the feed's text); a few words that are most of a short page are its article.
@@ -43,6 +74,21 @@ pub fn extract(page_html: &str, url: Option<&str>) -> Result<String, ExtractErro
         return Err(ExtractError::NoArticle("too little text".into()));
     }
     Ok(cleaned)
+}
+
+/// Lowercase words joined by single spaces, punctuation dropped.
+fn normal_words(s: &str) -> String {
+    use unicode_segmentation::UnicodeSegmentation;
+    s.unicode_words()
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether two headlines are the same one (one holds the other, as "Title | Site" does).
+fn same_title(a: &str, b: &str) -> bool {
+    let (a, b) = (normal_words(a), normal_words(b));
+    !a.is_empty() && !b.is_empty() && (a.contains(&b) || b.contains(&a))
 }
 
 /// The words of a page's body, scripts and styles left out.
@@ -62,6 +108,41 @@ fn postclean(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::index_text;
+
+    #[test]
+    fn the_pages_headline_and_standfirst_are_kept_unless_the_item_says_them() {
+        let article: String = (0..6)
+            .map(|i| format!("<p>Paragraph {i} of the story about the harbour, long enough to count as content here.</p>"))
+            .collect();
+        let page = format!(
+            "<html><head><title>Harbour reopens after the storm</title>\
+             <meta name=\"description\" content=\"The port was closed for nine days while divers checked every berth.\"></head>\
+             <body><article><h1>Harbour reopens after the storm</h1>\
+             <p class=\"lead\">The port was closed for nine days while divers checked every berth.</p>{article}</article></body></html>"
+        );
+        let same = extract_for(
+            &page,
+            Some("https://news.example/h"),
+            Some("Harbour reopens after the storm"),
+        )
+        .expect("article");
+        assert!(
+            !same.contains("<h1>"),
+            "the item's own title is not repeated: {same}"
+        );
+        let other = extract_for(&page, Some("https://news.example/h"), Some("Port news")).expect("article");
+        assert!(
+            other.contains("<h1>Harbour reopens after the storm</h1>"),
+            "{other}"
+        );
+        let text = index_text(&other);
+        assert_eq!(
+            text.matches("closed for nine days").count(),
+            1,
+            "the standfirst once: {text}"
+        );
+    }
 
     #[test]
     fn consent_newsletter_and_related_are_removed() {
