@@ -20,17 +20,40 @@ fn suspicious(b: u8) -> bool {
     (b < 0x20 && b != b'\n') || matches!(b, 0x7f | 0xC2 | 0xD8 | 0xE2 | 0xEF)
 }
 
+/// Whether the multi-byte character at `i` (lead byte C2, D8, E2 or EF) is an ordinary one,
+/// decided from its bytes: typographic quotes, dashes and no-break spaces are everywhere in
+/// feed text and must not leave the bulk copy. Continuation bytes are never leads, so a
+/// character cut by `i` cannot be mistaken.
+fn harmless_multibyte(b: &[u8], i: usize) -> bool {
+    let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        // U+0080..U+009F are the C1 controls; U+00A0.. are letters and signs.
+        0xC2 => next(1) >= 0xA0,
+        // U+061C, the Arabic letter mark, is a bidi control.
+        0xD8 => next(1) != 0x9C,
+        // U+200E/F, U+202A..E, U+2066..9 are bidi controls.
+        0xE2 => !matches!(
+            (next(1), next(2)),
+            (0x80, 0x8E | 0x8F | 0xAA..=0xAE) | (0x81, 0xA6..=0xA9)
+        ),
+        // U+FEFF, the byte-order mark.
+        0xEF => !(next(1) == 0xBB && next(2) == 0xBF),
+        _ => false,
+    }
+}
+
 /// Removes escape sequences and control characters; keeps newlines, turns tabs into spaces.
 pub fn sanitize_text(input: &str) -> String {
     let bytes = input.as_bytes();
-    let Some(first) = bytes.iter().position(|&b| suspicious(b)) else {
+    let Some(first) = (0..bytes.len()).find(|&i| suspicious(bytes[i]) && !harmless_multibyte(bytes, i))
+    else {
         return input.to_string();
     };
     let mut out = String::with_capacity(input.len());
     let mut copied_to = 0;
     let mut i = first;
     while i < bytes.len() {
-        if !suspicious(bytes[i]) {
+        if !suspicious(bytes[i]) || harmless_multibyte(bytes, i) {
             i += 1;
             continue;
         }
@@ -131,6 +154,15 @@ fn string_len(s: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn ordinary_multibyte_characters_stay_and_their_controlling_neighbours_go() {
+        let typographic =
+            "It\u{2019}s \u{201c}caf\u{e9}\u{201d} \u{2014} 5\u{a0}\u{20ac}\u{2026} \u{628}\u{ae}\u{fb01}";
+        assert_eq!(super::sanitize_text(typographic), typographic);
+        let hostile = "a\u{202e}b\u{200f}c\u{feff}d\u{61c}e\u{9b}31mf\u{2066}g\u{85}h";
+        assert_eq!(super::sanitize_text(hostile), "abcdefgh");
+    }
+
     use super::*;
     use proptest::prelude::*;
 
