@@ -20,6 +20,37 @@ fn suspicious(b: u8) -> bool {
     (b < 0x20 && b != b'\n') || matches!(b, 0x7f | 0xC2 | 0xD8 | 0xE2 | 0xEF)
 }
 
+/// The first byte at or after `from` that starts something to remove, if any: eight bytes at
+/// a time while they are all printable ASCII (most of any feed), byte by byte only in a word
+/// that holds something else.
+fn next_stop(b: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    loop {
+        while let Some(chunk) = b.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let w = u64::from_le_bytes(word);
+            // Some byte below 0x20, or some byte at 0x7F or above: look closer.
+            let low = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+            let high = (w.wrapping_add(ONES) | w) & HIGH;
+            if low | high != 0 {
+                break;
+            }
+            i += 8;
+        }
+        let end = (i + 8).min(b.len());
+        if let Some(j) = (i..end).find(|&j| suspicious(b[j]) && !harmless_multibyte(b, j)) {
+            return Some(j);
+        }
+        if end == b.len() {
+            return None;
+        }
+        i = end;
+    }
+}
+
 /// Whether the multi-byte character at `i` (lead byte C2, D8, E2 or EF) is an ordinary one,
 /// decided from its bytes: typographic quotes, dashes and no-break spaces are everywhere in
 /// feed text and must not leave the bulk copy. Continuation bytes are never leads, so a
@@ -45,8 +76,7 @@ fn harmless_multibyte(b: &[u8], i: usize) -> bool {
 /// Removes escape sequences and control characters; keeps newlines, turns tabs into spaces.
 pub fn sanitize_text(input: &str) -> String {
     let bytes = input.as_bytes();
-    let Some(first) = (0..bytes.len()).find(|&i| suspicious(bytes[i]) && !harmless_multibyte(bytes, i))
-    else {
+    let Some(first) = next_stop(bytes, 0) else {
         return input.to_string();
     };
     let mut out = String::with_capacity(input.len());
@@ -54,7 +84,10 @@ pub fn sanitize_text(input: &str) -> String {
     let mut i = first;
     while i < bytes.len() {
         if !suspicious(bytes[i]) || harmless_multibyte(bytes, i) {
-            i += 1;
+            match next_stop(bytes, i + 1) {
+                Some(next) => i = next,
+                None => break,
+            }
             continue;
         }
         out.push_str(&input[copied_to..i]);
@@ -86,13 +119,49 @@ pub fn sanitize_text(input: &str) -> String {
 
 /// One line of text: sanitised, with all whitespace runs (newlines too) folded to one space.
 pub fn sanitize_line(input: &str) -> String {
-    let clean = sanitize_text(input);
-    let mut out = String::with_capacity(clean.len());
-    for word in clean.split_whitespace() {
-        if !out.is_empty() {
+    fold_whitespace(&sanitize_text(input))
+}
+
+/// Folds every run of whitespace (as `char::is_whitespace` says) to one space and trims the
+/// ends, copying runs of other bytes in bulk: it runs over every article body at ingest.
+fn fold_whitespace(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    let mut run_start = 0;
+    let mut pending_space = false;
+    while i < b.len() {
+        let x = b[i];
+        // Whitespace is ASCII, or starts with C2 (U+0085, U+00A0), E1 (U+1680), E2 (U+2000..)
+        // or E3 (U+3000); every other byte is copied as it is.
+        let ws_len = match x {
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => 1,
+            0xC2 | 0xE1 | 0xE2 | 0xE3 => s[i..]
+                .chars()
+                .next()
+                .filter(|c| c.is_whitespace())
+                .map_or(0, char::len_utf8),
+            _ => 0,
+        };
+        if ws_len == 0 {
+            i += 1;
+            continue;
+        }
+        if run_start < i {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&s[run_start..i]);
+        }
+        pending_space = true;
+        i += ws_len;
+        run_start = i;
+    }
+    if run_start < b.len() {
+        if pending_space && !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&s[run_start..]);
     }
     out
 }
@@ -154,6 +223,27 @@ fn string_len(s: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+
+    proptest! {
+        #[test]
+        fn clean_text_passes_unchanged_and_controls_anywhere_go(
+            clean in "[ -~\u{a0}-\u{ff}\u{2019}\u{201c}\n]{0,64}",
+            at in 0usize..64,
+        ) {
+            prop_assert_eq!(super::sanitize_text(&clean), clean.clone());
+            let mut cut = at.min(clean.len());
+            while !clean.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let dirty = format!("{}\u{1b}[31m\u{7}\u{9b}2J\u{202e}{}", &clean[..cut], &clean[cut..]);
+            prop_assert_eq!(super::sanitize_text(&dirty), clean);
+        }
+
+        #[test]
+        fn folding_whitespace_is_what_split_whitespace_gives(s in "[ a\t\n\u{a0}\u{2003}\u{3000}b\u{e9}\u{2019}]{0,40}") {
+            prop_assert_eq!(super::fold_whitespace(&s), s.split_whitespace().collect::<Vec<_>>().join(" "));
+        }
+    }
     #[test]
     fn ordinary_multibyte_characters_stay_and_their_controlling_neighbours_go() {
         let typographic =
