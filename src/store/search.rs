@@ -210,10 +210,10 @@ impl Store {
 
 /// The indexed body: the feed's text and, once fetched, the full article.
 pub fn body_text(summary: Option<&str>, content: Option<&str>, full: Option<&str>) -> String {
-    let mut text = crate::text::index_text(content.or(summary).unwrap_or(""));
+    let mut text = crate::text::index_words(content.or(summary).unwrap_or(""));
     if let Some(full) = full {
         text.push(' ');
-        text.push_str(&crate::text::index_text(full));
+        text.push_str(&crate::text::index_words(full));
     }
     text
 }

@@ -25,6 +25,17 @@ pub fn display_url(url: &str) -> String {
 /// `style` contents skipped, the common entities decoded. It feeds only the index, never the
 /// screen.
 pub fn index_text(html: &str) -> String {
+    sanitize_line(&strip_markup(html))
+}
+
+/// Like [`index_text`] without folding whitespace into one line: for the search index, whose
+/// tokenizer ignores whitespace anyway (folding every body cost 6 % of a cold refresh).
+pub fn index_words(html: &str) -> String {
+    sanitize_text(&strip_markup(html))
+}
+
+/// Text of an HTML fragment, tags and scripts dropped and entities decoded, not yet sanitised.
+fn strip_markup(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
@@ -45,7 +56,7 @@ pub fn index_text(html: &str) -> String {
         rest = &after[end.min(after.len())..];
     }
     push_decoded(&mut out, rest);
-    sanitize_line(&out)
+    out
 }
 
 #[cfg(test)]
