@@ -91,6 +91,11 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
     INSERT INTO meta (key, value) VALUES ('reindex', '1');
     "#,
+    // 4 -> 5: the search index merges 8 segments at a time rather than 4, half the merging
+    // while a refresh writes (the setting lives in the index itself).
+    r#"
+    INSERT INTO search (search, rank) VALUES ('automerge', 8);
+    "#,
 ];
 
 /// The schema version this binary writes.

@@ -133,11 +133,7 @@ impl Store {
             source,
         })?;
         store.reindex_if_flagged()?;
-        // Merge the full-text index's segments 8 at a time rather than 4: half the merging
-        // while a refresh writes, for a few more segments to read until the next merge.
-        let _ = store
-            .conn
-            .execute("INSERT INTO search(search, rank) VALUES ('automerge', 8)", []);
+
         if let Some(message) = damage {
             tracing::warn!(%message, "journal damaged");
             // What could be replayed goes into the database and the journal starts empty, so

@@ -36,6 +36,11 @@ fn migrates_an_empty_file_to_current_version() {
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("v");
     assert_eq!(v, migrate::CURRENT_VERSION);
+    let merge: i64 = store
+        .conn
+        .query_row("SELECT v FROM search_config WHERE k = 'automerge'", [], |r| r.get(0))
+        .expect("automerge is set");
+    assert_eq!(merge, 8);
     drop(store);
     Store::open(&path).expect("reopen is a no-op");
 }
