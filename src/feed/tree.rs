@@ -319,7 +319,58 @@ fn open_element(
     root_lang: &Option<Rc<str>>,
 ) -> Open {
     let qname = <str as ToString>::to_string(s.name().as_ref());
-    let mut raw: Vec<(String, String)> = Vec::new();
+    let (raw, decls) = split_declarations(s);
+    let resolve = |qualified: &str, default_ns: bool| -> (String, String) {
+        match qualified.split_once(':') {
+            Some((prefix, local)) => (namespace_of(prefix, &decls, stack), local.to_string()),
+            None if default_ns => (
+                lookup("", &decls, stack).unwrap_or_default(),
+                qualified.to_string(),
+            ),
+            // Unprefixed attributes are in no namespace.
+            None => (String::new(), qualified.to_string()),
+        }
+    };
+    let (ns_uri, name) = resolve(&qname, true);
+    let attrs: Vec<Attr> = raw
+        .into_iter()
+        .map(|(key, value)| {
+            let (ns, name) = resolve(&key, false);
+            Attr { ns, name, value }
+        })
+        .collect();
+    let parent = stack.last().map(|o| &o.el);
+    let (base, explicit_base, lang) = scope(
+        &name,
+        &ns_uri,
+        &attrs,
+        parent,
+        root_base,
+        root_explicit,
+        root_lang,
+    );
+    Open {
+        el: Element {
+            ns: ns_uri,
+            name,
+            attrs,
+            children: Vec::new(),
+            base,
+            explicit_base,
+            lang,
+            cut_short: false,
+        },
+        qname,
+        decls,
+    }
+}
+
+/// (name or prefix, value or namespace) pairs.
+type Pairs = Vec<(String, String)>;
+
+/// A start tag's attributes, and its namespace declarations (canonical) apart.
+fn split_declarations(s: &BytesStart) -> (Pairs, Pairs) {
+    let mut raw = Vec::new();
     let mut decls = Vec::new();
     for a in s.attributes().with_checks(false).flatten() {
         let key = <str as ToString>::to_string(a.key.as_ref());
@@ -332,77 +383,58 @@ fn open_element(
             raw.push((key, value));
         }
     }
-    let lookup = |prefix: &str| -> Option<String> {
-        decls
-            .iter()
-            .rev()
-            .chain(stack.iter().rev().flat_map(|o| o.decls.iter().rev()))
-            .find(|(p, _)| p == prefix)
-            .map(|(_, uri)| uri.clone())
-    };
-    let (ns_uri, name) = match qname.split_once(':') {
-        Some((prefix, local)) => (
-            lookup(prefix)
-                .or_else(|| ns::conventional(&prefix.to_ascii_lowercase()).map(str::to_string))
-                .unwrap_or_else(|| format!("{prefix}:")),
-            local.to_string(),
-        ),
-        None => (lookup("").unwrap_or_default(), qname.clone()),
-    };
-    let attrs: Vec<Attr> = raw
-        .into_iter()
-        .map(|(key, value)| match key.split_once(':') {
-            Some((prefix, local)) => Attr {
-                ns: lookup(prefix)
-                    .or_else(|| ns::conventional(&prefix.to_ascii_lowercase()).map(str::to_string))
-                    .unwrap_or_else(|| format!("{prefix}:")),
-                name: local.to_string(),
-                value,
-            },
-            None => Attr {
-                ns: String::new(),
-                name: key,
-                value,
-            },
-        })
-        .collect();
-    let parent = stack.last().map(|o| &o.el);
+    (raw, decls)
+}
+
+/// The namespace a prefix is declared for here or on an ancestor.
+fn lookup(prefix: &str, decls: &[(String, String)], stack: &[Open]) -> Option<String> {
+    decls
+        .iter()
+        .rev()
+        .chain(stack.iter().rev().flat_map(|o| o.decls.iter().rev()))
+        .find(|(p, _)| p == prefix)
+        .map(|(_, uri)| uri.clone())
+}
+
+/// A prefix's namespace: declared, else the one feeds conventionally mean by it, else the
+/// prefix itself (`foo:`), which matches no known vocabulary.
+fn namespace_of(prefix: &str, decls: &[(String, String)], stack: &[Open]) -> String {
+    lookup(prefix, decls, stack)
+        .or_else(|| ns::conventional(&prefix.to_ascii_lowercase()).map(str::to_string))
+        .unwrap_or_else(|| format!("{prefix}:"))
+}
+
+/// The base URI, whether a document said it, and the language in scope for a new element.
+fn scope(
+    name: &str,
+    ns_uri: &str,
+    attrs: &[Attr],
+    parent: Option<&Element>,
+    root_base: &Rc<Url>,
+    root_explicit: bool,
+    root_lang: &Option<Rc<str>>,
+) -> (Rc<Url>, bool, Option<Rc<str>>) {
     let (mut base, mut explicit) = match parent {
         Some(p) => (p.base.clone(), p.explicit_base),
         None => (root_base.clone(), root_explicit),
     };
     let mut lang = parent.map_or_else(|| root_lang.clone(), |p| p.lang.clone());
     // CDF's channel carries its base URI in a BASE attribute.
-    let cdf_base = name.eq_ignore_ascii_case("channel") && ns_uri.is_empty();
-    for a in attrs
-        .iter()
-        .filter(|a| a.ns == ns::XML || (cdf_base && a.ns.is_empty()))
-    {
-        if a.name == "base" || (cdf_base && a.name.eq_ignore_ascii_case("base")) {
+    let cdf = name.eq_ignore_ascii_case("channel") && ns_uri.is_empty();
+    for a in attrs {
+        let xml = a.ns == ns::XML;
+        if (xml && a.name == "base") || (cdf && a.ns.is_empty() && a.name.eq_ignore_ascii_case("base")) {
             if let Ok(u) = base.join(a.value.trim()) {
                 base = Rc::new(u);
                 explicit = true;
             }
-        } else if a.name == "lang" {
+        } else if xml && a.name == "lang" {
             // An empty xml:lang says the language is unknown.
             let l = a.value.trim();
             lang = (!l.is_empty()).then(|| Rc::from(l));
         }
     }
-    Open {
-        el: Element {
-            ns: ns_uri,
-            name,
-            attrs,
-            children: Vec::new(),
-            base,
-            explicit_base: explicit,
-            lang,
-            cut_short: false,
-        },
-        qname,
-        decls,
-    }
+    (base, explicit, lang)
 }
 
 #[cfg(test)]

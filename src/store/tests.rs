@@ -38,7 +38,9 @@ fn migrates_an_empty_file_to_current_version() {
     assert_eq!(v, migrate::CURRENT_VERSION);
     let merge: i64 = store
         .conn
-        .query_row("SELECT v FROM search_config WHERE k = 'automerge'", [], |r| r.get(0))
+        .query_row("SELECT v FROM search_config WHERE k = 'automerge'", [], |r| {
+            r.get(0)
+        })
         .expect("automerge is set");
     assert_eq!(merge, 8);
     drop(store);
