@@ -23,6 +23,9 @@ type Job = Box<dyn FnOnce(&mut Store) + Send>;
 /// How often an idle writer looks for other processes' commits.
 pub const CHANGE_CHECK: Duration = Duration::from_secs(2);
 
+/// A store job longer than this is logged.
+const SLOW_JOB: std::time::Duration = std::time::Duration::from_millis(200);
+
 struct Worker {
     tx: mpsc::Sender<Job>,
     thread: Mutex<Option<JoinHandle<()>>>,
@@ -37,7 +40,15 @@ impl Worker {
             // Runs until every sender is gone, so queued writes drain before shutdown.
             loop {
                 match rx.recv_timeout(CHANGE_CHECK) {
-                    Ok(job) => job(&mut store),
+                    Ok(job) => {
+                        let started = std::time::Instant::now();
+                        job(&mut store);
+                        // Another process's mark waits for a job this long: worth a line in the log.
+                        let took = started.elapsed();
+                        if took > SLOW_JOB {
+                            tracing::info!(ms = took.as_millis() as u64, "slow store job");
+                        }
+                    }
                     Err(mpsc::RecvTimeoutError::Timeout) => {}
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 }

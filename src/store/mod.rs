@@ -108,12 +108,12 @@ impl Store {
         }
         // Read before SQLite opens the database and replays what it can of the journal.
         let damage = journal_damage(path);
-        let conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
+        let mut conn = Connection::open(path).map_err(|e| open_err(e.to_string()))?;
         // Reading the schema forces SQLite to check the header; a corrupt file fails here,
         // before any pragma that would write.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0))
             .map_err(|e| open_err(e.to_string()))?;
-        conn.busy_timeout(Duration::from_secs(10))
+        conn.busy_handler(Some(wait_for_lock))
             .map_err(|e| open_err(e.to_string()))?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
@@ -123,6 +123,11 @@ impl Store {
         }
         conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
             .map_err(|e| open_err(e.to_string()))?;
+        // Every write transaction takes the write lock when it begins, where the busy timeout
+        // waits for another process's. A deferred one that reads first and writes later fails
+        // at once with "database is locked" when another process committed in between (a
+        // refresh lost its feed to a `tidings mark` that way).
+        conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
@@ -545,25 +550,53 @@ impl Store {
         Ok(n as u64)
     }
 
-    /// Keeps at most `max` articles of a feed: the newest, and every starred one whatever its
-    /// age. The rest are removed with tombstones, so they do not come back unread. Returns how
-    /// many were removed.
-    pub fn cap_articles(&mut self, feed: FeedId, max: usize) -> Result<u64> {
+    /// Removes up to `batch` of the oldest unstarred articles beyond the newest `max` of a
+    /// feed, leaving tombstones; returns how many went. Callers loop while it returns `batch`,
+    /// each call its own short transaction, so a mark never waits behind a huge prune.
+    pub fn cap_articles(&mut self, feed: FeedId, max: usize, batch: usize) -> Result<u64> {
         let tx = self.conn.transaction()?;
-        let victims = "SELECT id FROM articles WHERE feed_id = ?1 AND starred = 0
-             AND id NOT IN (SELECT id FROM articles WHERE feed_id = ?1
-                            ORDER BY sort_ts DESC, id DESC LIMIT ?2)";
-        let args = params![feed.0, max as i64];
-        tx.execute(
-            &format!("INSERT OR IGNORE INTO pruned (feed_id, key) SELECT feed_id, key FROM articles WHERE id IN ({victims})"),
-            args,
+        // The victims are chosen once per batch, not once per statement.
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS cap_victims (id INTEGER PRIMARY KEY); DELETE FROM cap_victims;",
         )?;
-        tx.execute(&format!("DELETE FROM search WHERE rowid IN ({victims})"), args)?;
+        // The newest article beyond the cap, found on the feed's time index: it and everything
+        // older (unless starred) goes.
+        let edge: Option<(i64, i64)> = tx
+            .query_row(
+                "SELECT sort_ts, id FROM articles WHERE feed_id = ?1
+                 ORDER BY sort_ts DESC, id DESC LIMIT 1 OFFSET ?2",
+                params![feed.0, max as i64],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((edge_ts, edge_id)) = edge else {
+            tx.commit()?;
+            return Ok(0);
+        };
         tx.execute(
-            &format!("DELETE FROM bodies WHERE article_id IN ({victims})"),
-            args,
+            "INSERT INTO cap_victims (id)
+             SELECT id FROM articles WHERE feed_id = ?1 AND starred = 0
+               AND (sort_ts < ?2 OR (sort_ts = ?2 AND id <= ?3))
+             ORDER BY sort_ts ASC, id ASC LIMIT ?4",
+            params![feed.0, edge_ts, edge_id, batch as i64],
         )?;
-        let n = tx.execute(&format!("DELETE FROM articles WHERE id IN ({victims})"), args)?;
+        tx.execute(
+            "INSERT OR IGNORE INTO pruned (feed_id, key)
+             SELECT feed_id, key FROM articles WHERE id IN (SELECT id FROM cap_victims)",
+            [],
+        )?;
+        tx.execute(
+            "DELETE FROM search WHERE rowid IN (SELECT id FROM cap_victims)",
+            [],
+        )?;
+        tx.execute(
+            "DELETE FROM bodies WHERE article_id IN (SELECT id FROM cap_victims)",
+            [],
+        )?;
+        let n = tx.execute(
+            "DELETE FROM articles WHERE id IN (SELECT id FROM cap_victims)",
+            [],
+        )?;
         tx.commit()?;
         Ok(n as u64)
     }
@@ -741,6 +774,14 @@ fn upsert_article(
     tx.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute(params![id, a.title, body])?;
     Ok(())
+}
+
+/// Waits for another connection's lock: a millisecond at a time, for up to ten seconds.
+/// SQLite's own wait backs off to 100 ms sleeps, so a process waiting behind a refresh that
+/// writes chunk after chunk kept missing the moments between them.
+fn wait_for_lock(attempt: i32) -> bool {
+    std::thread::sleep(Duration::from_millis(1));
+    attempt < 10_000
 }
 
 /// The time an article sorts by: its own date, unless that is more than a day after it was

@@ -692,7 +692,13 @@ fn a_feed_keeps_its_newest_articles_and_every_starred_one() {
         .expect("ingest");
     let oldest = *s.ids(&Query::default()).expect("ids").last().expect("oldest");
     s.set_starred(&[oldest], true).expect("star");
-    assert_eq!(s.cap_articles(feed, 3).expect("cap"), 6);
+    assert_eq!(s.cap_articles(feed, 3, 4).expect("cap"), 4);
+    assert_eq!(
+        s.cap_articles(feed, 3, 4).expect("cap"),
+        2,
+        "the rest, in a second batch"
+    );
+    assert_eq!(s.cap_articles(feed, 3, 4).expect("cap"), 0);
     let titles: Vec<String> = s
         .headlines(&Query::default(), 0, 20)
         .expect("h")
