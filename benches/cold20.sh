@@ -37,12 +37,8 @@ done
 sed 's#.*#[[feed]]\nurl = "&"\n#' "$W/urls" > "$W/tidings.toml"
 : > "$W/nb.conf"
 
-cpu() { # label, command...: wall, user+sys CPU and peak RSS of one run
-  local label=$1; shift
-  /usr/bin/time -f "%e %U %S %M" -o "$W/time.out" "$@" >/dev/null 2>&1 || true
-  read -r wall user sys rss < "$W/time.out"
-  printf '%-22s wall %6.2f s  cpu %6.2f s  peak RSS %7.1f MiB\n' "$label" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1024" | bc -l)"
-}
+# shellcheck source=benches/common.sh
+. "$HERE/common.sh"
 
 echo "== cold refresh: $FEEDS feeds x $ITEMS items over 20 hosts, ${LATENCY} ms latency, defaults"
 hyperfine -w 1 -r "$RUNS" --export-json "$W/cold.json" \

@@ -26,12 +26,8 @@ printf 'reload-threads 8\n' > "$W/nb8.conf"
 : > "$W/nb1.conf"
 stat() { curl -s "http://127.0.0.1:$P/_bench/$1" >/dev/null || python3 -c "import urllib.request;urllib.request.urlopen('http://127.0.0.1:$P/_bench/$1').read()"; }
 
-cpu() { # label, command...: wall, user+sys CPU and peak RSS of one run
-  local label=$1; shift
-  /usr/bin/time -f "%e %U %S %M" -o "$W/time.out" "$@" >/dev/null 2>&1 || true
-  read -r wall user sys rss < "$W/time.out"
-  printf '%-34s wall %6.2f s  cpu %6.2f s  peak RSS %7.1f MiB\n' "$label" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1024" | bc -l)"
-}
+# shellcheck source=benches/common.sh
+. "$HERE/common.sh"
 
 echo "== cold refresh: $FEEDS feeds x $ITEMS items, ${LATENCY} ms latency"
 { printf '[settings]\nper_host = 16\n\n'; cat "$W/tidings.toml"; } > "$W/tidings-ph16.toml"
