@@ -48,8 +48,7 @@ pub fn extract_for(
         .map_err(|e| ExtractError::NoArticle(e.to_string()))?;
     let mut cleaned = postclean(&article.content);
     if let Some(item) = item_title {
-        let body_text = normal_words(&super::index_text(&cleaned));
-        let page_text = normal_words(&super::index_text(page_html));
+        // The texts are only read when there is a standfirst worth checking.
         let lead = article
             .excerpt
             .as_deref()
@@ -57,7 +56,8 @@ pub fn extract_for(
             .filter(|e| super::boilerplate::word_count(e) >= 8)
             .filter(|e| {
                 let e = normal_words(e);
-                page_text.contains(&e) && !body_text.contains(&e)
+                !normal_words(&super::index_text(&cleaned)).contains(&e)
+                    && normal_words(&super::index_text(page_html)).contains(&e)
             });
         if let Some(lead) = lead {
             cleaned = format!("<p><em>{}</em></p>{cleaned}", super::escape_xml(&lead));
