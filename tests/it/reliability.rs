@@ -259,3 +259,60 @@ fn sigkill_of_refresh_and_ui_together_keeps_ui_marks() {
     }
     assert_eq!(integrity(&data), "ok");
 }
+
+/// Another process's marks get in while a large feed is stored chunk by chunk: none fails
+/// with "database is locked" and none waits for the whole feed, and the refresh stores every
+/// article. (Deferred transactions once lost the refresh; SQLite's backing-off wait starved
+/// the marks behind the chunks.)
+#[test]
+fn marks_from_another_process_run_while_a_large_feed_is_stored() {
+    let round = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let r = round.clone();
+    let server = Server::start(move |_| {
+        let n = r.load(std::sync::atomic::Ordering::SeqCst);
+        Response::ok(rss("Big", &format!("r{n}"), if n == 0 { 2 } else { 6_000 }))
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[settings]\nmax_articles = 20000\n\n[[feed]]\nurl = \"{}\"\n",
+            server.url("/big")
+        ),
+    )
+    .expect("config");
+    let data = dir.path().join("data");
+    assert!(run(&config, &data, &["refresh"]).status.success());
+    round.store(1, std::sync::atomic::Ordering::SeqCst);
+    let mut refresh = cmd(&config, &data, &["refresh"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("refresh");
+    let mut marks = 0;
+    let mut longest = Duration::ZERO;
+    while refresh.try_wait().expect("wait").is_none() {
+        let started = std::time::Instant::now();
+        let flag = if marks % 2 == 0 { "--read" } else { "--unread" };
+        let out = run(&config, &data, &["mark", "1", flag]);
+        longest = longest.max(started.elapsed());
+        assert!(
+            out.status.success(),
+            "a mark failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        marks += 1;
+    }
+    let out = refresh.wait_with_output().expect("refresh output");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("6000 new"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    eprintln!("{marks} marks, longest {longest:?}");
+    assert!(marks > 0, "no mark ran during the refresh");
+    // A hang guard, not a benchmark: the whole refresh takes about a second here.
+    assert!(longest < Duration::from_secs(5), "a mark waited {longest:?}");
+}
