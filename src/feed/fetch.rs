@@ -29,6 +29,10 @@ pub enum FetchOutcome {
 pub struct Fetched {
     pub bytes: Vec<u8>,
     pub content_type: Option<String>,
+    /// `Content-Location`: the document's base URI when it differs from its URL.
+    pub content_location: Option<String>,
+    /// `Content-Language`: the language of text that declares none.
+    pub content_language: Option<String>,
     pub validators: Validators,
     /// Where the body came from (the base for relative links).
     pub final_url: Url,
@@ -196,6 +200,8 @@ impl Fetcher {
             return Ok(FetchOutcome::Fetched(Fetched {
                 bytes,
                 content_type: header_str(&headers, header::CONTENT_TYPE),
+                content_location: header_str(&headers, header::CONTENT_LOCATION),
+                content_language: header_str(&headers, header::CONTENT_LANGUAGE),
                 validators: Validators {
                     etag: header_str(&headers, header::ETAG),
                     last_modified: header_str(&headers, header::LAST_MODIFIED),
@@ -260,6 +266,8 @@ impl Fetcher {
         Ok(FetchOutcome::Fetched(Fetched {
             bytes,
             content_type: None,
+            content_location: None,
+            content_language: None,
             validators: Validators::default(),
             final_url: url.clone(),
             permanent_redirect: None,

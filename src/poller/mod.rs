@@ -226,10 +226,20 @@ impl Refresher {
 
     async fn ingest(&self, id: FeedId, f: feed::fetch::Fetched, failures: u32) -> FeedResult {
         let bytes = f.bytes;
-        let content_type = f.content_type.clone();
+        let (content_type, location, language) = (
+            f.content_type.clone(),
+            f.content_location.clone(),
+            f.content_language.clone(),
+        );
         let final_url = f.final_url.clone();
         let parsed = tokio::task::spawn_blocking(move || {
-            crate::recover::catch(|| feed::parse(&bytes, content_type.as_deref(), &final_url))
+            let source = feed::parse::Source {
+                url: &final_url,
+                content_type: content_type.as_deref(),
+                content_location: location.as_deref(),
+                content_language: language.as_deref(),
+            };
+            crate::recover::catch(|| feed::parse::parse_source(&bytes, &source))
         })
         .await
         .map_err(|e| e.to_string())

@@ -354,3 +354,26 @@ fn a_feed_with_too_many_items_keeps_the_newest_max_articles() {
         assert_eq!(text(&out.stdout).trim(), "100");
     }
 }
+
+/// The `Content-Location` a server sends is the base the feed's relative links resolve
+/// against, as RFC 9110 says and feedparser reads it.
+#[test]
+fn relative_links_resolve_against_the_content_location_the_server_sends() {
+    let server = Server::start(|_| {
+        Response::ok(
+            "<rss version=\"2.0\"><channel><title>C</title><item><guid>1</guid><title>t</title>\
+             <link>story/1</link><enclosure url=\"ep.mp3\" type=\"audio/mpeg\"/></item></channel></rss>",
+        )
+        .header("Content-Location", "http://cdn.example/news/")
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, format!("[[feed]]\nurl = \"{}\"\n", server.url("/feed"))).expect("w");
+    let data = dir.path().join("data");
+    assert!(tidings(&config, &data, &["refresh"]).status.success());
+    let out = tidings(&config, &data, &["list", "--json"]);
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(items[0]["url"], "http://cdn.example/news/story/1", "{items}");
+    let shown = text(&tidings(&config, &data, &["show", "1"]).stdout);
+    assert!(shown.contains("http://cdn.example/news/ep.mp3"), "{shown}");
+}
