@@ -30,7 +30,7 @@ pub async fn fetch_full_text(
         .filter(|u| matches!(u.scheme(), "http" | "https"))
         .ok_or(FullTextError::NoLink)?;
     let fetched = match fetcher.fetch(&url, &Validators::default()).await {
-        Ok(FetchOutcome::Fetched(f)) => f,
+        Ok(FetchOutcome::Fetched(f)) => *f,
         Ok(FetchOutcome::NotModified { .. }) => return Err(FullTextError::Fetch("HTTP 304".into())),
         Err(e) => return Err(FullTextError::Fetch(e.to_string())),
     };

@@ -22,7 +22,8 @@ pub enum FetchOutcome {
         /// Set when the chain began with permanent redirects.
         permanent_redirect: Option<Url>,
     },
-    Fetched(Fetched),
+    /// Boxed: a fetched body's headers make it much larger than a 304.
+    Fetched(Box<Fetched>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -197,7 +198,7 @@ impl Fetcher {
             }
             let headers = resp.headers().clone();
             let bytes = self.read_body(resp).await?;
-            return Ok(FetchOutcome::Fetched(Fetched {
+            return Ok(FetchOutcome::Fetched(Box::new(Fetched {
                 bytes,
                 content_type: header_str(&headers, header::CONTENT_TYPE),
                 content_location: header_str(&headers, header::CONTENT_LOCATION),
@@ -209,7 +210,7 @@ impl Fetcher {
                 final_url: current,
                 permanent_redirect: permanent,
                 status: status.as_u16(),
-            }));
+            })));
         }
         Err(FetchError::TooManyRedirects(self.limits.max_redirects))
     }
@@ -263,7 +264,7 @@ impl Fetcher {
         if bytes.len() as u64 > limit {
             return Err(FetchError::TooLarge { limit });
         }
-        Ok(FetchOutcome::Fetched(Fetched {
+        Ok(FetchOutcome::Fetched(Box::new(Fetched {
             bytes,
             content_type: None,
             content_location: None,
@@ -272,7 +273,7 @@ impl Fetcher {
             final_url: url.clone(),
             permanent_redirect: None,
             status: 200,
-        }))
+        })))
     }
 }
 

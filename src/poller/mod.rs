@@ -219,7 +219,7 @@ impl Refresher {
                     Ok(Err(e)) | Err(e) => FeedResult::Failed { error: e.into() },
                 }
             }
-            Ok(FetchOutcome::Fetched(f)) => self.ingest(id, f, state.consecutive_failures).await,
+            Ok(FetchOutcome::Fetched(f)) => self.ingest(id, *f, state.consecutive_failures).await,
             Err(e) => self.fail(id, &e, state.consecutive_failures).await,
         }
     }
