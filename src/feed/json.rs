@@ -8,7 +8,7 @@ use url::Url;
 use super::date;
 use super::parse::{ParseError, ParsedFeed, entry_key, placeholder_for, resolve};
 use crate::model::{Enclosure, FeedMeta, NewArticle};
-use crate::text::{escape_xml, index_text, sanitize_line, sanitize_text};
+use crate::text::{escape_xml, sanitize_line, sanitize_text};
 
 /// Reads a JSON Feed document.
 pub fn read(text: &str, base: &Url) -> Result<ParsedFeed, ParseError> {
@@ -89,13 +89,7 @@ fn item(i: &Value, base: &Url, feed_author: Option<&str>) -> NewArticle {
     let updated = string(&i["date_modified"]).and_then(|d| date::parse(&d));
     let published = published.or(updated);
     let title = string(&i["title"])
-        .map(|t| {
-            if t.contains('&') || t.contains('<') {
-                index_text(&t)
-            } else {
-                sanitize_line(&t)
-            }
-        })
+        .map(|t| super::read::title_line(&t))
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| placeholder_for(content.as_deref().or(summary.as_deref())));
     let id = string(&i["id"]).unwrap_or_default();

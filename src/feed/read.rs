@@ -163,6 +163,16 @@ fn untyped(e: &Element, other: Untyped) -> Untyped {
     }
 }
 
+/// A title whose markup nobody declared (RSS, JSON Feed): HTML if it looks like HTML, with
+/// a twice-escaped one unescaped twice, else text as written.
+pub(super) fn title_line(t: &str) -> String {
+    if looks_like_html(t) {
+        html_line(t)
+    } else {
+        sanitize_line(t)
+    }
+}
+
 fn looks_like_html(s: &str) -> bool {
     let b = s.as_bytes();
     b.iter().enumerate().any(|(i, &c)| {
