@@ -100,6 +100,8 @@ pub struct FeedState {
     pub newest: Option<DateTime<Utc>>,
     /// Articles published in the last 28 days, for "articles per week".
     pub recent: u64,
+    /// The sync account the feed comes from; `None` for the config's own feeds.
+    pub account: Option<String>,
 }
 
 /// Which feeds a view covers.
@@ -181,5 +183,76 @@ impl FeedState {
     pub fn is_stale(&self, now: DateTime<Utc>) -> bool {
         self.newest
             .is_some_and(|n| (now - n).num_days() > STALE_AFTER_DAYS)
+    }
+}
+
+/// A subscription on a sync server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteFeed {
+    /// The server's stream id (`feed/12`).
+    pub id: String,
+    pub title: String,
+    /// The feed's own URL, where the server knows it.
+    pub url: Option<String>,
+    pub site_link: Option<String>,
+    /// The server's folders, shown as tags.
+    pub folders: Vec<String>,
+}
+
+/// A state a sync server keeps per item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SyncFlag {
+    Read,
+    Starred,
+}
+
+impl SyncFlag {
+    /// The store's spelling (the outbox's `flag` column and the article column).
+    pub fn column(self) -> &'static str {
+        match self {
+            SyncFlag::Read => "read",
+            SyncFlag::Starred => "starred",
+        }
+    }
+}
+
+/// A local mark waiting to reach the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub remote_id: i64,
+    pub flag: SyncFlag,
+    pub value: bool,
+}
+
+/// What the store knows of a sync account.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct AccountState {
+    pub name: String,
+    /// The newest server item id seen, where the next pull starts.
+    pub newest_item: Option<i64>,
+    pub last_sync: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub failing_since: Option<DateTime<Utc>>,
+    /// Marks still waiting in the outbox.
+    pub pending: u64,
+    pub feeds: u64,
+}
+
+impl AccountState {
+    /// One line for the health view and `tidings sync`: status, last success, marks waiting.
+    pub fn health_line(&self, now: DateTime<Utc>) -> String {
+        let status = match (&self.last_error, self.last_success) {
+            (Some(e), _) => format!("failing since {}: {e}", ago(self.failing_since, now)),
+            (None, Some(_)) => "ok".to_string(),
+            (None, None) => "never synced".to_string(),
+        };
+        format!(
+            "{status} · last ok {} · {} feeds · {} marks waiting",
+            ago(self.last_success, now),
+            self.feeds,
+            self.pending
+        )
     }
 }

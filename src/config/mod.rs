@@ -4,6 +4,7 @@
 //! `--data-dir DIR` > `$TIDINGS_DATA_DIR` > the `directories` data dir. When the config file does
 //! not exist, the embedded default is written there (never over an existing file).
 
+pub mod account;
 pub mod edit;
 pub mod raw;
 
@@ -13,6 +14,7 @@ use std::time::Duration;
 use ratatui::style::Color;
 use url::Url;
 
+pub use account::{AccountKind, AccountSpec, Secret};
 pub use raw::line_col;
 
 /// The commented default config, embedded in the binary and written out on first run.
@@ -50,6 +52,8 @@ pub struct Config {
     pub path: PathBuf,
     pub settings: Settings,
     pub feeds: Vec<FeedSpec>,
+    /// Sync servers whose subscriptions are listed beside `feeds`.
+    pub accounts: Vec<AccountSpec>,
     pub keys: Vec<KeyOverride>,
     pub theme: Theme,
 }

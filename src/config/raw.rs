@@ -11,6 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use url::Url;
 
+use super::account::{RawAccount, validate_accounts};
 use super::{Config, Error, FeedSpec, KeyOverride, Settings, Theme};
 
 #[derive(Debug, Deserialize, Default)]
@@ -24,6 +25,8 @@ pub(crate) struct RawConfig {
     keys: BTreeMap<Spanned<String>, Spanned<KeyList>>,
     #[serde(default)]
     theme: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default, rename = "account")]
+    accounts: Vec<RawAccount>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -80,16 +83,16 @@ pub(crate) const SETTINGS_KEYS: &[&str] = &[
     "max_articles",
 ];
 pub(crate) const FEED_KEYS: &[&str] = &["url", "name", "tags", "refresh_interval", "full_text"];
-pub(crate) const TOP_KEYS: &[&str] = &["settings", "feed", "keys", "theme"];
+pub(crate) const TOP_KEYS: &[&str] = &["settings", "feed", "account", "keys", "theme"];
 
 /// Where a problem is: a span in the source text and the dotted key it belongs to.
-struct Site<'a> {
+pub(crate) struct Site<'a> {
     text: &'a str,
     path: &'a Path,
 }
 
 impl Site<'_> {
-    fn error(&self, span: std::ops::Range<usize>, key: &str, message: String) -> Error {
+    pub(crate) fn error(&self, span: std::ops::Range<usize>, key: &str, message: String) -> Error {
         let (line, col) = line_col(self.text, span.start);
         Error::Invalid {
             path: self.path.to_path_buf(),
@@ -136,6 +139,7 @@ pub(crate) fn describe_toml_error(text: &str, path: &Path, err: &toml::de::Error
         let candidates: &[&str] = match section.as_deref() {
             Some("settings") => SETTINGS_KEYS,
             Some("feed") => FEED_KEYS,
+            Some("account") => super::account::ACCOUNT_KEYS,
             _ => TOP_KEYS,
         };
         if let Some(best) = nearest(&key_name, candidates) {
@@ -205,6 +209,7 @@ impl RawConfig {
         let site = Site { text, path };
         let settings = self.settings.validate(&site)?;
         let feeds = validate_feeds(self.feeds, &site)?;
+        let accounts = validate_accounts(self.accounts, &site)?;
         let keys = validate_keys(self.keys, &site)?;
         let mut theme = Theme::default();
         for (name, value) in self.theme {
@@ -217,6 +222,7 @@ impl RawConfig {
             path: path.to_path_buf(),
             settings,
             feeds,
+            accounts,
             keys,
             theme,
         })

@@ -116,7 +116,11 @@ impl Store {
     fn known_feeds(&self) -> Result<HashMap<String, Known>> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT url, id, active, redirect_url, config_name, config_tags FROM feeds")?;
+            // An account's feeds are the server's to list, never the config's.
+            .prepare_cached(
+                "SELECT url, id, active, redirect_url, config_name, config_tags FROM feeds
+                 WHERE account IS NULL",
+            )?;
         let rows = stmt
             .query_map([], |r| {
                 Ok((

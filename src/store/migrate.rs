@@ -96,6 +96,35 @@ const MIGRATIONS: &[&str] = &[
     r#"
     INSERT INTO search (search, rank) VALUES ('automerge', 8);
     "#,
+    // 5 -> 6: sync accounts. A feed synced from a server belongs to its account (and is
+    // never polled); an article from one has the server's item id. Every local mark on such
+    // an article goes to the outbox in the mark's own transaction and leaves it only once
+    // the server has taken it, so a crash or an offline server loses nothing.
+    r#"
+    ALTER TABLE feeds ADD COLUMN account TEXT;
+    ALTER TABLE feeds ADD COLUMN remote_id TEXT;
+    ALTER TABLE feeds ADD COLUMN remote_url TEXT;
+    ALTER TABLE articles ADD COLUMN remote_id INTEGER;
+    CREATE INDEX articles_remote ON articles (remote_id) WHERE remote_id IS NOT NULL;
+    CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        article_id INTEGER,
+        remote_id INTEGER NOT NULL,
+        flag TEXT NOT NULL,
+        value INTEGER NOT NULL,
+        created INTEGER NOT NULL
+    );
+    CREATE INDEX outbox_by_article ON outbox (article_id, flag);
+    CREATE TABLE accounts (
+        name TEXT PRIMARY KEY,
+        newest_item INTEGER,
+        last_sync INTEGER,
+        last_success INTEGER,
+        last_error TEXT,
+        failing_since INTEGER
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this binary writes.

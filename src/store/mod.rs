@@ -8,6 +8,7 @@ mod feeds;
 mod handle;
 pub mod migrate;
 mod search;
+mod sync;
 pub mod wal;
 
 use std::path::{Path, PathBuf};
@@ -497,6 +498,7 @@ impl Store {
                 }
             }
         }
+        sync::queue_marks(&tx, &changed, column, on)?;
         tx.commit()?;
         Ok(changed)
     }
@@ -514,6 +516,7 @@ impl Store {
             stmt.query_map(params_from_iter(args), |r| Ok(ArticleId(r.get(0)?)))?
                 .collect::<rusqlite::Result<_>>()?
         };
+        sync::queue_marks(&tx, &ids, "read", true)?;
         tx.commit()?;
         Ok(ids)
     }
@@ -635,9 +638,9 @@ impl Store {
     }
 }
 
-const FEED_COLUMNS: &str = "SELECT f.id, f.url, f.title, f.site_link, f.etag, f.last_modified,
-    f.last_fetch, f.last_success, f.last_status, f.last_error, f.failing_since,
-    f.consecutive_failures, f.redirect_url, f.next_attempt FROM feeds f";
+const FEED_COLUMNS: &str = "SELECT f.id, coalesce(f.remote_url, f.url), f.title, f.site_link, f.etag,
+    f.last_modified, f.last_fetch, f.last_success, f.last_status, f.last_error, f.failing_since,
+    f.consecutive_failures, f.redirect_url, f.next_attempt, f.account FROM feeds f";
 
 fn feed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FeedState> {
     Ok(FeedState {
@@ -655,6 +658,7 @@ fn feed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FeedState> {
         consecutive_failures: r.get(11)?,
         redirect_url: r.get(12)?,
         next_attempt: from_ts(r.get(13)?),
+        account: r.get(14)?,
         ..FeedState::default()
     })
 }
