@@ -128,6 +128,7 @@ fn render_headlines(c: &mut Criterion) {
             tags: vec![],
             named: true,
             full_text: false,
+            account: None,
         })
         .collect();
     let settings = AppSettings {

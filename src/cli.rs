@@ -26,11 +26,17 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum RawCommand {
-    /// Fetch every feed (or one) once, headless.
+    /// Fetch every feed (or one) once, headless; sync every account too.
     Refresh {
         /// Only this feed (its name or URL).
         #[arg(long, value_name = "NAME|URL")]
         feed: Option<String>,
+    },
+    /// Sync the config's accounts once, headless: push local marks, pull feeds, items and state.
+    Sync {
+        /// Only this account (its name).
+        #[arg(long, value_name = "NAME")]
+        account: Option<String>,
     },
     /// List articles, newest first.
     List(ListArgs),
@@ -75,11 +81,17 @@ pub enum RawCommand {
         /// Which of several discovered feeds to add (1-based).
         #[arg(long, value_name = "N")]
         pick: Option<usize>,
+        /// Subscribe on this sync account's server instead of adding to the config.
+        #[arg(long, value_name = "NAME", conflicts_with_all = ["name", "tags", "pick"])]
+        account: Option<String>,
     },
     /// Remove a feed from the config (its articles stay until retention; re-adding restores them).
     Remove {
         #[arg(value_name = "NAME|URL")]
         feed: String,
+        /// Unsubscribe on this sync account's server instead.
+        #[arg(long, value_name = "NAME")]
+        account: Option<String>,
     },
 }
 
@@ -140,6 +152,18 @@ pub enum Command {
     Refresh {
         feed: Option<String>,
     },
+    Sync {
+        account: Option<String>,
+    },
+    /// Subscribe on an account's server.
+    AccountAdd {
+        account: String,
+        url: String,
+    },
+    AccountRemove {
+        account: String,
+        feed: String,
+    },
     List(ListArgsValid),
     Show {
         id: i64,
@@ -192,6 +216,24 @@ impl Cli {
         match &self.command {
             None => Command::Tui,
             Some(RawCommand::Refresh { feed }) => Command::Refresh { feed: feed.clone() },
+            Some(RawCommand::Sync { account }) => Command::Sync {
+                account: account.clone(),
+            },
+            Some(RawCommand::Add {
+                url,
+                account: Some(account),
+                ..
+            }) => Command::AccountAdd {
+                account: account.clone(),
+                url: url.clone(),
+            },
+            Some(RawCommand::Remove {
+                feed,
+                account: Some(account),
+            }) => Command::AccountRemove {
+                account: account.clone(),
+                feed: feed.clone(),
+            },
             Some(RawCommand::List(a)) => Command::List(ListArgsValid {
                 unread: a.unread,
                 starred: a.starred,
@@ -231,13 +273,14 @@ impl Cli {
                 name,
                 tags,
                 pick,
+                account: None,
             }) => Command::Add {
                 url: url.clone(),
                 name: name.clone(),
                 tags: tags.clone(),
                 pick: *pick,
             },
-            Some(RawCommand::Remove { feed }) => Command::Remove(feed.clone()),
+            Some(RawCommand::Remove { feed, account: None }) => Command::Remove(feed.clone()),
         }
     }
 }

@@ -33,6 +33,7 @@ pub mod poller;
 pub mod recover;
 pub mod session;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod tui;
 pub mod ui;

@@ -229,8 +229,9 @@ pub struct OutboxEntry {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct AccountState {
     pub name: String,
-    /// The newest server item id seen, where the next pull starts.
-    pub newest_item: Option<i64>,
+    /// When the server crawled the newest item stored (microseconds): the next pull asks
+    /// for items crawled since.
+    pub newest_crawl_usec: Option<i64>,
     pub last_sync: Option<DateTime<Utc>>,
     pub last_success: Option<DateTime<Utc>>,
     pub last_error: Option<String>,

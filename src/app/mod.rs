@@ -32,6 +32,8 @@ pub struct FeedInfo {
     pub named: bool,
     /// Always show the extracted full article (`full_text = true`).
     pub full_text: bool,
+    /// The sync account the feed comes from; `None` for the config's own feeds.
+    pub account: Option<String>,
 }
 
 /// What a feed-list entry shows.

@@ -19,6 +19,7 @@ fn feeds() -> Vec<FeedInfo> {
             tags: vec!["x".into()],
             named: true,
             full_text: false,
+            account: None,
         },
         FeedInfo {
             id: FeedId(2),
@@ -26,6 +27,7 @@ fn feeds() -> Vec<FeedInfo> {
             tags: vec!["y".into()],
             named: true,
             full_text: false,
+            account: None,
         },
     ]
 }
@@ -625,6 +627,7 @@ fn config_reload_replaces_feeds_and_rejection_keeps_them() {
         tags: vec![],
         named: true,
         full_text: false,
+        account: None,
     });
     let fx = app.update(Msg::ConfigReloaded {
         feeds,

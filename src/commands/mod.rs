@@ -6,6 +6,7 @@ pub mod list;
 pub mod opml;
 pub mod refresh;
 pub mod show;
+pub mod sync;
 
 use std::io::Write;
 
@@ -39,6 +40,9 @@ pub fn run(command: Command, paths: Paths) -> Result<i32> {
             let ctx = Session::load(paths)?;
             match other {
                 Command::Refresh { feed } => refresh::run(&ctx, feed.as_deref()),
+                Command::Sync { account } => sync::run(&ctx, account.as_deref()),
+                Command::AccountAdd { account, url } => sync::subscribe(&ctx, &account, &url),
+                Command::AccountRemove { account, feed } => sync::unsubscribe(&ctx, &account, &feed),
                 Command::List(args) => list::run(&ctx, &args),
                 Command::Show { id, width, full } => show::run(&ctx, id, width, full),
                 Command::Mark { ids, mark } => mark_cmd(&ctx, &ids, mark),

@@ -29,19 +29,28 @@ pub fn run(ctx: &Session, only: Option<&str>) -> Result<i32> {
     let refresher = ctx.refresher(&handle)?;
     let retention = ctx.config.settings.retention;
     let show_progress = std::io::stderr().is_terminal();
-    let summary: PassSummary = runtime.block_on(async {
+    // `--feed` names one of the config's feeds: accounts are synced only by a whole refresh.
+    let accounts = if only.is_none() {
+        ctx.sync_accounts(None)?
+    } else {
+        Vec::new()
+    };
+    let (summary, synced): (PassSummary, String) = runtime.block_on(async {
         let (tx, rx) = mpsc::channel(256);
         let progress = tokio::spawn(progress_bar(rx, show_progress));
         let summary = refresher.run_pass(feeds, only.is_some(), Some(tx)).await;
         let _ = progress.await;
+        let (synced, _) = super::sync::sync_all(&accounts, &handle).await;
         let _ = handle.write(move |s| s.prune(retention, Utc::now())).await;
-        summary
+        (summary, synced)
     });
+    drop(accounts);
     drop(refresher);
     handle.close();
     runtime.shutdown_timeout(Duration::from_secs(1));
     let mut out = summary.line();
     out.push('\n');
+    out.push_str(&synced);
     for (url, err) in &summary.failed {
         out.push_str(&format!(
             "  failed: {}: {}\n",

@@ -131,7 +131,11 @@ fn validate_account(a: RawAccount, site: &Site<'_>) -> Result<AccountSpec, Error
         }
         (None, Some(v)) if !v.get_ref().trim().is_empty() => Secret::Env(v.into_inner().trim().to_string()),
         (None, Some(v)) => {
-            return Err(site.error(v.span(), "account.password_env", "the variable name is empty".into()));
+            return Err(site.error(
+                v.span(),
+                "account.password_env",
+                "the variable name is empty".into(),
+            ));
         }
         (Some(c), Some(_)) => {
             return Err(site.error(
@@ -151,7 +155,9 @@ fn validate_account(a: RawAccount, site: &Site<'_>) -> Result<AccountSpec, Error
         }
     };
     let refresh_interval = match a.refresh_interval {
-        Some(s) => Some(parse_duration(s.get_ref()).map_err(|m| site.error(s.span(), "account.refresh_interval", m))?),
+        Some(s) => Some(
+            parse_duration(s.get_ref()).map_err(|m| site.error(s.span(), "account.refresh_interval", m))?,
+        ),
         None => None,
     };
     let name = match a.name {

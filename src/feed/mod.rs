@@ -14,3 +14,4 @@ pub mod tree;
 
 pub use fetch::{FetchError, FetchLimits, FetchOutcome, Fetcher, Validators};
 pub use parse::{ParseError, ParsedFeed, parse};
+pub(crate) use read::title_line;

@@ -165,7 +165,7 @@ fn untyped(e: &Element, other: Untyped) -> Untyped {
 
 /// A title whose markup nobody declared (RSS, JSON Feed): HTML if it looks like HTML, with
 /// a twice-escaped one unescaped twice, else text as written.
-pub(super) fn title_line(t: &str) -> String {
+pub(crate) fn title_line(t: &str) -> String {
     if looks_like_html(t) {
         html_line(t)
     } else {

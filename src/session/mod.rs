@@ -115,6 +115,45 @@ impl Session {
     pub fn fetcher(&self) -> Result<Fetcher> {
         fetcher(&self.config)
     }
+
+    /// A client for each of the config's accounts (or the one named), with the settings'
+    /// timeout and the environment's proxy variables.
+    pub fn sync_accounts(&self, only: Option<&str>) -> Result<Vec<crate::sync::worker::Driven>> {
+        if let Some(name) = only
+            && !self.config.accounts.iter().any(|a| a.name == name)
+        {
+            let known: Vec<&str> = self.config.accounts.iter().map(|a| a.name.as_str()).collect();
+            return Err(UsageError(format!(
+                "no account named '{name}' in {} (accounts: {})",
+                self.config.path.display(),
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ))
+            .into());
+        }
+        let s = &self.config.settings;
+        self.config
+            .accounts
+            .iter()
+            .filter(|a| only.is_none_or(|n| n == a.name))
+            .map(|a| {
+                Ok(crate::sync::worker::Driven {
+                    name: a.name.clone(),
+                    backend: crate::sync::greader::GReader::new(
+                        a,
+                        &self.paths.data_dir,
+                        &s.user_agent,
+                        s.timeout,
+                        true,
+                    )?,
+                    interval: a.refresh_interval.unwrap_or(s.refresh_interval),
+                })
+            })
+            .collect()
+    }
 }
 
 /// Builds the HTTP client from the settings.
@@ -150,9 +189,11 @@ pub fn register(config: &Config, store: &mut Store) -> crate::store::Result<Regi
     let ids = store.sync_feeds(&wanted_feeds(config), Utc::now())?;
     // One query for every title, not one per feed: startup time must not grow with the list.
     let titles = store.feed_titles()?;
+    let mut infos = feed_infos(config, &ids, titles);
+    infos.extend(account_feed_infos(config, store)?);
     Ok(Registered {
         poll: poll_feeds(config, &ids),
-        infos: feed_infos(config, &ids, titles),
+        infos,
         ids,
     })
 }
@@ -188,8 +229,19 @@ pub fn feed_infos(config: &Config, ids: &[FeedId], titles: Vec<(FeedId, String)>
             tags: f.tags.clone(),
             named: f.name.is_some(),
             full_text: f.full_text,
+            account: None,
         })
         .collect()
+}
+
+/// The feeds of the config's accounts as the store last synced them, for the feed list.
+pub fn account_feed_infos(config: &Config, store: &Store) -> crate::store::Result<Vec<FeedInfo>> {
+    let mut infos = Vec::new();
+    for account in &config.accounts {
+        let rows = store.account_feeds(&account.name)?;
+        infos.extend(crate::sync::worker::feed_infos(&account.name, rows));
+    }
+    Ok(infos)
 }
 
 /// The settings the UI model needs.

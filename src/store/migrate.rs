@@ -118,7 +118,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX outbox_by_article ON outbox (article_id, flag);
     CREATE TABLE accounts (
         name TEXT PRIMARY KEY,
-        newest_item INTEGER,
+        newest_crawl_usec INTEGER,
         last_sync INTEGER,
         last_success INTEGER,
         last_error TEXT,

@@ -24,6 +24,7 @@ use crate::model::{
 
 pub use feeds::WantedFeed;
 pub use handle::StoreHandle;
+pub use sync::{RemoteArticle, item_key};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

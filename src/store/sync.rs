@@ -26,7 +26,12 @@ pub fn item_key(remote_id: i64) -> String {
 
 /// Queues `ids`' new `column` value for the server, for those articles that came from an
 /// account; runs inside the mark's own transaction.
-pub(super) fn queue_marks(tx: &Transaction<'_>, ids: &[crate::model::ArticleId], column: &str, on: bool) -> Result<()> {
+pub(super) fn queue_marks(
+    tx: &Transaction<'_>,
+    ids: &[crate::model::ArticleId],
+    column: &str,
+    on: bool,
+) -> Result<()> {
     if ids.is_empty() {
         return Ok(());
     }
@@ -75,8 +80,14 @@ impl Store {
                  WHERE id = ?1",
             )?;
             for f in feeds {
-                let id: i64 = upsert.query_row(params![feed_key(account, &f.id), account, f.id], |r| r.get(0))?;
-                let tags = f.folders.iter().map(|t| t.to_lowercase()).collect::<Vec<_>>().join("\n");
+                let id: i64 =
+                    upsert.query_row(params![feed_key(account, &f.id), account, f.id], |r| r.get(0))?;
+                let tags = f
+                    .folders
+                    .iter()
+                    .map(|t| t.to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 set.execute(params![id, f.title, f.site_link, f.url, tags, ts(now)])?;
                 rows.insert(f.id.clone(), FeedId(id));
             }
@@ -87,10 +98,26 @@ impl Store {
             .query_map([account], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for id in mine.into_iter().filter(|id| !listed.contains(id)) {
-            tx.execute("UPDATE feeds SET active = 0, removed_at = ?2 WHERE id = ?1", params![id, ts(now)])?;
+            tx.execute(
+                "UPDATE feeds SET active = 0, removed_at = ?2 WHERE id = ?1",
+                params![id, ts(now)],
+            )?;
         }
         tx.commit()?;
         Ok(rows)
+    }
+
+    /// The server's stream id of an account's feed row.
+    pub fn remote_feed_id(&self, feed: FeedId) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT remote_id FROM feeds WHERE id = ?1 AND account IS NOT NULL",
+                [feed.0],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten())
     }
 
     /// The account's active feeds: row, title and folders, for the feed list.
@@ -105,7 +132,10 @@ impl Store {
                 Ok((
                     FeedId(r.get(0)?),
                     r.get(1)?,
-                    tags.split('\n').filter(|t| !t.is_empty()).map(str::to_string).collect(),
+                    tags.split('\n')
+                        .filter(|t| !t.is_empty())
+                        .map(str::to_string)
+                        .collect(),
                 ))
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -161,7 +191,8 @@ impl Store {
              DELETE FROM temp.remote_state;",
         )?;
         {
-            let mut put = tx.prepare_cached("INSERT OR IGNORE INTO temp.remote_state (kind, id) VALUES (?1, ?2)")?;
+            let mut put =
+                tx.prepare_cached("INSERT OR IGNORE INTO temp.remote_state (kind, id) VALUES (?1, ?2)")?;
             for id in unread {
                 put.execute(params![0, id])?;
             }
@@ -171,8 +202,14 @@ impl Store {
         }
         let mut changed = 0;
         for (column, kind, on_when_listed) in [("read", 0, false), ("starred", 1, true)] {
-            let listed = format!("EXISTS (SELECT 1 FROM temp.remote_state s WHERE s.kind = {kind} AND s.id = articles.remote_id)");
-            let value = if on_when_listed { listed.clone() } else { format!("NOT {listed}") };
+            let listed = format!(
+                "EXISTS (SELECT 1 FROM temp.remote_state s WHERE s.kind = {kind} AND s.id = articles.remote_id)"
+            );
+            let value = if on_when_listed {
+                listed.clone()
+            } else {
+                format!("NOT {listed}")
+            };
             changed += tx.execute(
                 &format!(
                     "UPDATE articles SET {column} = {value}
@@ -190,16 +227,20 @@ impl Store {
 
     /// The account's waiting marks, oldest first.
     pub fn outbox(&self, account: &str) -> Result<Vec<OutboxEntry>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT seq, remote_id, flag, value FROM outbox WHERE account = ?1 ORDER BY seq")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT seq, remote_id, flag, value FROM outbox WHERE account = ?1 ORDER BY seq",
+        )?;
         let rows = stmt
             .query_map([account], |r| {
                 let flag: String = r.get(2)?;
                 Ok(OutboxEntry {
                     seq: r.get(0)?,
                     remote_id: r.get(1)?,
-                    flag: if flag == "starred" { SyncFlag::Starred } else { SyncFlag::Read },
+                    flag: if flag == "starred" {
+                        SyncFlag::Starred
+                    } else {
+                        SyncFlag::Read
+                    },
                     value: r.get(3)?,
                 })
             })?
@@ -209,8 +250,10 @@ impl Store {
 
     /// Removes the marks the server has taken (those up to `seq`; later ones stay).
     pub fn outbox_done(&mut self, account: &str, seq: i64) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM outbox WHERE account = ?1 AND seq <= ?2", params![account, seq])?;
+        self.conn.execute(
+            "DELETE FROM outbox WHERE account = ?1 AND seq <= ?2",
+            params![account, seq],
+        )?;
         Ok(())
     }
 
@@ -219,13 +262,13 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT newest_item, last_sync, last_success, last_error, failing_since FROM accounts
+                "SELECT newest_crawl_usec, last_sync, last_success, last_error, failing_since FROM accounts
                  WHERE name = ?1",
                 [account],
                 |r| {
                     Ok(AccountState {
                         name: account.to_string(),
-                        newest_item: r.get(0)?,
+                        newest_crawl_usec: r.get(0)?,
                         last_sync: from_ts(r.get(1)?),
                         last_success: from_ts(r.get(2)?),
                         last_error: r.get(3)?,
@@ -247,13 +290,19 @@ impl Store {
         Ok(state)
     }
 
-    /// Records a sync that succeeded, with the newest server item seen.
-    pub fn record_sync_success(&mut self, account: &str, newest_item: Option<i64>, now: DateTime<Utc>) -> Result<()> {
+    /// Records a sync that succeeded, with the crawl time of the newest server item stored.
+    pub fn record_sync_success(
+        &mut self,
+        account: &str,
+        newest_crawl_usec: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO accounts (name, newest_item, last_sync, last_success) VALUES (?1, ?2, ?3, ?3)
-             ON CONFLICT (name) DO UPDATE SET newest_item = coalesce(?2, newest_item), last_sync = ?3,
+            "INSERT INTO accounts (name, newest_crawl_usec, last_sync, last_success) VALUES (?1, ?2, ?3, ?3)
+             ON CONFLICT (name) DO UPDATE SET newest_crawl_usec = max(coalesce(newest_crawl_usec, 0), coalesce(?2, 0)),
+                last_sync = ?3,
                 last_success = ?3, last_error = NULL, failing_since = NULL",
-            params![account, newest_item, ts(now)],
+            params![account, newest_crawl_usec, ts(now)],
         )?;
         Ok(())
     }
@@ -332,7 +381,11 @@ mod tests {
     }
 
     fn read_of(s: &Store, remote: i64) -> bool {
-        s.body(id_of(s, remote)).expect("body").expect("some").summary.read
+        s.body(id_of(s, remote))
+            .expect("body")
+            .expect("some")
+            .summary
+            .read
     }
 
     #[test]
@@ -343,10 +396,20 @@ mod tests {
         s.set_starred(&[a], true).expect("star");
         let out = s.outbox("fr").expect("outbox");
         assert_eq!(out.len(), 2);
-        assert_eq!((out[0].remote_id, out[0].flag, out[0].value), (10, SyncFlag::Read, true));
-        assert_eq!((out[1].remote_id, out[1].flag, out[1].value), (10, SyncFlag::Starred, true));
+        assert_eq!(
+            (out[0].remote_id, out[0].flag, out[0].value),
+            (10, SyncFlag::Read, true)
+        );
+        assert_eq!(
+            (out[1].remote_id, out[1].flag, out[1].value),
+            (10, SyncFlag::Starred, true)
+        );
         s.mark_all_read(&Query::default()).expect("all");
-        assert_eq!(s.outbox("fr").expect("outbox").len(), 3, "11 was queued by mark-all-read");
+        assert_eq!(
+            s.outbox("fr").expect("outbox").len(),
+            3,
+            "11 was queued by mark-all-read"
+        );
     }
 
     #[test]
@@ -385,17 +448,26 @@ mod tests {
         assert_eq!(s.known_items("fr").expect("known"), HashSet::from([10, 11]));
         assert!(s.known_items("other").expect("known").is_empty());
         s.conn
-            .execute("INSERT INTO pruned (feed_id, key) VALUES (?1, ?2)", params![feed.0, item_key(99)])
+            .execute(
+                "INSERT INTO pruned (feed_id, key) VALUES (?1, ?2)",
+                params![feed.0, item_key(99)],
+            )
             .expect("tombstone");
         assert!(s.known_items("fr").expect("known").contains(&99));
         let feeds = s.account_feeds("fr").expect("feeds");
-        assert_eq!(feeds, vec![(feed, "Feed feed/1".to_string(), vec!["tech".to_string()])]);
+        assert_eq!(
+            feeds,
+            vec![(feed, "Feed feed/1".to_string(), vec!["tech".to_string()])]
+        );
         s.sync_subscriptions("fr", &[remote_feed("feed/2", "News")], Utc::now())
             .expect("subs");
         let feeds = s.account_feeds("fr").expect("feeds");
         assert_eq!(feeds.len(), 1);
         assert_eq!(feeds[0].1, "Feed feed/2");
-        assert_eq!(parse_item_key(&item_key(1_700_000_000_123_456)), Some(1_700_000_000_123_456));
+        assert_eq!(
+            parse_item_key(&item_key(1_700_000_000_123_456)),
+            Some(1_700_000_000_123_456)
+        );
     }
 
     #[test]
@@ -407,6 +479,6 @@ mod tests {
         assert_eq!(st.feeds, 1);
         s.record_sync_success("fr", Some(10), Utc::now()).expect("ok");
         let st = s.account_state("fr").expect("state");
-        assert_eq!((st.last_error, st.newest_item), (None, Some(10)));
+        assert_eq!((st.last_error, st.newest_crawl_usec), (None, Some(10)));
     }
 }

@@ -18,6 +18,7 @@ fn feeds() -> Vec<FeedInfo> {
             tags: vec!["rust".into()],
             named: true,
             full_text: false,
+            account: None,
         },
         FeedInfo {
             id: FeedId(2),
@@ -25,6 +26,7 @@ fn feeds() -> Vec<FeedInfo> {
             tags: vec!["linux".into()],
             named: true,
             full_text: false,
+            account: None,
         },
         FeedInfo {
             id: FeedId(3),
@@ -32,6 +34,7 @@ fn feeds() -> Vec<FeedInfo> {
             tags: vec!["linux".into()],
             named: true,
             full_text: false,
+            account: None,
         },
     ]
 }
