@@ -11,6 +11,7 @@ use crate::app::{Around, Change, Effect, Field, Msg, StoreReply};
 use crate::feed::Fetcher;
 use crate::model::{ArticleId, Query};
 use crate::poller::PollerCmd;
+use crate::sync::worker::SyncCmd;
 use crate::store::StoreHandle;
 
 /// What effects are carried out with.
@@ -20,6 +21,8 @@ pub struct Services {
     pub fetcher: Fetcher,
     pub config_path: PathBuf,
     pub poller: mpsc::Sender<PollerCmd>,
+    /// The sync task, when the config has accounts: told to push after each local mark.
+    pub sync: Option<mpsc::Sender<SyncCmd>>,
 }
 
 /// What the loop itself must do after an effect.
@@ -44,10 +47,17 @@ impl Services {
                 .spawn(async move { Some(load_window(&store, generation, query, around, limit).await) }),
             Effect::LoadBody(id) => pending.spawn(async move { Some(load_body(&store, id).await) }),
             Effect::LoadCounts { epoch } => pending.spawn(async move { load_counts(&store, epoch).await }),
-            Effect::Write(change) => pending.spawn(async move { Some(write(&store, change).await) }),
-            Effect::Undo(change) => pending.spawn(async move { Some(undo(&store, change).await) }),
+            Effect::Write(change) => {
+                let sync = self.sync.clone();
+                pending.spawn(async move { Some(nudged(sync, write(&store, change).await)) })
+            }
+            Effect::Undo(change) => {
+                let sync = self.sync.clone();
+                pending.spawn(async move { Some(nudged(sync, undo(&store, change).await)) })
+            }
             Effect::MarkAllRead(query) => {
-                pending.spawn(async move { Some(mark_all_read(&store, query).await) })
+                let sync = self.sync.clone();
+                pending.spawn(async move { Some(nudged(sync, mark_all_read(&store, query).await)) })
             }
             Effect::LoadHealth => pending.spawn(async move { load_health(&store).await }),
             Effect::FetchFullText { id, link } => {
@@ -64,12 +74,15 @@ impl Services {
             }
             Effect::OpenUrl { url, browser } => pending.spawn(async move { open_url(browser, url) }),
             Effect::Refresh(feed) => {
-                let poller = self.poller.clone();
+                let (poller, sync) = (self.poller.clone(), self.sync.clone());
                 let cmd = match feed {
                     Some(id) => PollerCmd::RefreshFeed(id),
                     None => PollerCmd::RefreshAll,
                 };
                 pending.spawn(async move {
+                    if let (None, Some(sync)) = (feed, sync) {
+                        let _ = sync.send(SyncCmd::SyncNow).await;
+                    }
                     let _ = poller.send(cmd).await;
                     None
                 })
@@ -79,6 +92,15 @@ impl Services {
         };
         Control::Continue
     }
+}
+
+/// Tells the sync task that a mark was written (the outbox has it; a full channel means a
+/// push is already coming).
+fn nudged(sync: Option<mpsc::Sender<SyncCmd>>, msg: Msg) -> Msg {
+    if let Some(sync) = sync {
+        let _ = sync.try_send(SyncCmd::Push);
+    }
+    msg
 }
 
 fn store_failed(e: impl std::fmt::Display) -> Msg {

@@ -18,6 +18,7 @@ use crate::effects::{Control, Services};
 use crate::poller::{PollEvent, PollFeed, PollerCmd, Refresher};
 use crate::session::{Session, app_settings, register};
 use crate::store::StoreHandle;
+use crate::sync::worker::{Driven, SyncCmd, SyncEvent};
 use crate::tui::{Signals, Terminal};
 
 /// At most this often.
@@ -45,6 +46,8 @@ struct Background {
     refresher: Refresher,
     feeds: Vec<PollFeed>,
     commands: mpsc::Receiver<PollerCmd>,
+    /// The accounts and the sync task's command channel (none without accounts).
+    sync: Option<(Vec<Driven>, mpsc::Receiver<SyncCmd>)>,
     session: Session,
 }
 
@@ -68,6 +71,11 @@ impl Background {
             services.store.external_changes(),
             inbox.clone(),
         ));
+        if let Some((accounts, commands)) = self.sync {
+            let (tx, events) = mpsc::channel::<SyncEvent>(64);
+            tokio::spawn(crate::sync::worker::run(accounts, services.store.clone(), commands, tx));
+            tokio::spawn(crate::watch::forward_sync_events(events, inbox.clone()));
+        }
         let (events_tx, events) = mpsc::channel::<PollEvent>(256);
         tokio::spawn(crate::watch::forward_poll_events(events, inbox.clone()));
         tokio::spawn(crate::poller::run_background(
@@ -84,11 +92,19 @@ async fn ui_main(session: Session, store: StoreHandle) -> Result<i32> {
     let registered = store.write(move |s| register(&config, s)).await??;
     let (poller_tx, poller_rx) = mpsc::channel::<PollerCmd>(16);
     let refresher = session.refresher(&store)?;
+    let accounts = session.sync_accounts(None)?;
+    let (sync_tx, sync) = if accounts.is_empty() {
+        (None, None)
+    } else {
+        let (tx, rx) = mpsc::channel::<SyncCmd>(8);
+        (Some(tx), Some((accounts, rx)))
+    };
     let services = Services {
         store,
         fetcher: session.fetcher()?,
         config_path: session.config.path.clone(),
         poller: poller_tx.clone(),
+        sync: sync_tx,
     };
     let signals = Signals::new().context("cannot watch for signals")?;
     let (keymap, app_settings) = (Keymap::new(&session.config.keys), app_settings(&session.config));
@@ -96,6 +112,7 @@ async fn ui_main(session: Session, store: StoreHandle) -> Result<i32> {
         refresher,
         feeds: registered.poll,
         commands: poller_rx,
+        sync,
         session,
     };
     // Everything that can fail is ready: only now does the terminal change mode.

@@ -91,12 +91,18 @@ pub async fn watch_store(mut changes: watch::Receiver<u64>, tx: mpsc::Sender<Msg
 }
 
 /// Hands the poller's reports to the loop as messages.
-pub async fn forward_poll_events(
-    mut events: mpsc::Receiver<crate::poller::PollEvent>,
-    tx: mpsc::Sender<Msg>,
-) {
+pub async fn forward_poll_events(events: mpsc::Receiver<crate::poller::PollEvent>, tx: mpsc::Sender<Msg>) {
+    forward(events, tx, Msg::Poll).await;
+}
+
+/// Passes the sync task's reports to the loop.
+pub async fn forward_sync_events(events: mpsc::Receiver<crate::sync::worker::SyncEvent>, tx: mpsc::Sender<Msg>) {
+    forward(events, tx, Msg::Sync).await;
+}
+
+async fn forward<T>(mut events: mpsc::Receiver<T>, tx: mpsc::Sender<Msg>, wrap: fn(T) -> Msg) {
     while let Some(ev) = events.recv().await {
-        if tx.send(Msg::Poll(ev)).await.is_err() {
+        if tx.send(wrap(ev)).await.is_err() {
             break;
         }
     }

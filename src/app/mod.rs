@@ -8,11 +8,13 @@ mod marking;
 mod modes;
 pub mod msg;
 mod replies;
+mod sync;
 
 use std::collections::HashMap;
 
 use keymap::{Action, Key, KeyChord, Keymap};
 pub use msg::{Around, Change, Effect, Field, Msg, StoreReply};
+pub use sync::AccountStatus;
 
 use crate::config::FeedOrder;
 use crate::model::{ArticleBody, ArticleId, ArticleSummary, FeedId, Query, Scope};
@@ -168,6 +170,8 @@ pub struct App {
     pub starred: u64,
     /// Rows of the health view, loaded when it opens.
     pub health: Vec<crate::model::FeedState>,
+    /// The sync accounts as their last sync left them.
+    pub accounts: Vec<AccountStatus>,
     /// Writes in flight, so counts read before they commit are not shown.
     pub writes: Writes,
     pub quit: bool,
@@ -237,6 +241,7 @@ impl App {
             errors: HashMap::new(),
             starred: 0,
             health: Vec::new(),
+            accounts: Vec::new(),
             writes: Writes::default(),
             quit: false,
         };
@@ -258,6 +263,7 @@ impl App {
                 Vec::new()
             }
             Msg::Poll(ev) => self.on_poll(ev),
+            Msg::Sync(ev) => self.on_sync(ev),
             Msg::Store(reply) => self.on_store(reply),
             Msg::OpenFailed(e) => {
                 self.status.error = Some(e);

@@ -14,6 +14,8 @@ pub enum Msg {
         height: u16,
     },
     Poll(PollEvent),
+    /// A report from the sync task.
+    Sync(crate::sync::worker::SyncEvent),
     Store(StoreReply),
     /// A link could not be opened (or the opener reported something).
     OpenFailed(String),

@@ -22,12 +22,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
     frame.render_widget(block, area);
     let now = Utc::now();
     let width = inner.width as usize;
-    let mut lines = Vec::new();
-    let height = inner.height as usize;
+    let mut lines = account_lines(app, width, theme, now);
+    let height = (inner.height as usize).saturating_sub(lines.len());
     let per_feed = 2;
     let first = first_visible(selected, height / per_feed);
     for (i, f) in app.health.iter().enumerate().skip(first) {
-        if lines.len() + per_feed > height {
+        if lines.len() + per_feed > height + app.accounts.len() * 2 {
             break;
         }
         let name = app
@@ -64,6 +64,27 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
         lines.push(Line::from("loading…"));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Two lines per sync account, above the feeds: its name, and how its last sync went.
+fn account_lines(app: &App, width: usize, theme: &Theme, now: chrono::DateTime<Utc>) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for a in &app.accounts {
+        let style = if a.error.is_some() {
+            Style::default().fg(theme.error)
+        } else {
+            Style::default().add_modifier(Modifier::BOLD)
+        };
+        lines.push(Line::from(Span::styled(
+            wrap::truncate(&format!("account {}", sanitize_line(&a.name)), width),
+            style,
+        )));
+        lines.push(Line::from(Span::styled(
+            wrap::truncate(&format!("  {}", sanitize_line(&a.line(now))), width),
+            Style::default().fg(theme.read),
+        )));
+    }
+    lines
 }
 
 /// The first feed drawn so that the selected one is the last that fits, or fits as is.
