@@ -11,8 +11,8 @@ use crate::app::{Around, Change, Effect, Field, Msg, StoreReply};
 use crate::feed::Fetcher;
 use crate::model::{ArticleId, Query};
 use crate::poller::PollerCmd;
-use crate::sync::worker::SyncCmd;
 use crate::store::StoreHandle;
+use crate::sync::worker::SyncCmd;
 
 /// What effects are carried out with.
 #[derive(Clone)]

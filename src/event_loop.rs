@@ -73,7 +73,12 @@ impl Background {
         ));
         if let Some((accounts, commands)) = self.sync {
             let (tx, events) = mpsc::channel::<SyncEvent>(64);
-            tokio::spawn(crate::sync::worker::run(accounts, services.store.clone(), commands, tx));
+            tokio::spawn(crate::sync::worker::run(
+                accounts,
+                services.store.clone(),
+                commands,
+                tx,
+            ));
             tokio::spawn(crate::watch::forward_sync_events(events, inbox.clone()));
         }
         let (events_tx, events) = mpsc::channel::<PollEvent>(256);

@@ -96,7 +96,10 @@ pub async fn forward_poll_events(events: mpsc::Receiver<crate::poller::PollEvent
 }
 
 /// Passes the sync task's reports to the loop.
-pub async fn forward_sync_events(events: mpsc::Receiver<crate::sync::worker::SyncEvent>, tx: mpsc::Sender<Msg>) {
+pub async fn forward_sync_events(
+    events: mpsc::Receiver<crate::sync::worker::SyncEvent>,
+    tx: mpsc::Sender<Msg>,
+) {
     forward(events, tx, Msg::Sync).await;
 }
 

@@ -29,7 +29,11 @@ impl AccountStatus {
 impl App {
     pub(super) fn on_sync(&mut self, ev: SyncEvent) -> Vec<Effect> {
         match ev {
-            SyncEvent::Synced { account, report, feeds } => {
+            SyncEvent::Synced {
+                account,
+                report,
+                feeds,
+            } => {
                 let status = self.account_status(&account);
                 status.last_ok = Some(Utc::now());
                 status.error = None;
@@ -40,7 +44,12 @@ impl App {
                         report.new, report.changed
                     ));
                 }
-                if self.status.error.as_deref().is_some_and(|e| e.starts_with(&sync_prefix(&account))) {
+                if self
+                    .status
+                    .error
+                    .as_deref()
+                    .is_some_and(|e| e.starts_with(&sync_prefix(&account)))
+                {
                     self.status.error = None;
                 }
                 let mut fx = Vec::new();
@@ -92,7 +101,9 @@ impl App {
     fn change_view_if_gone(&mut self) -> Vec<Effect> {
         let scope = self.entries.get(self.feed_selected).map(|e| e.source.clone());
         match (scope, &self.headlines.query.scope) {
-            (Some(super::Source::Feed(id)), crate::model::Scope::Feeds(ids)) if ids == &vec![id] => Vec::new(),
+            (Some(super::Source::Feed(id)), crate::model::Scope::Feeds(ids)) if ids == &vec![id] => {
+                Vec::new()
+            }
             (Some(super::Source::Feed(_)), _) => self.change_view(),
             _ => Vec::new(),
         }

@@ -703,3 +703,86 @@ fn the_feed_list_follows_the_chosen_order() {
     assert_eq!(labels(FeedOrder::Unread)[2..], ["#x", "#y", "Beta", "Alpha"]);
     assert_eq!(labels(FeedOrder::Config)[2..], ["#x", "#y", "Alpha", "Beta"]);
 }
+
+fn synced(account: &str, feeds: Vec<FeedInfo>, new: u64) -> Msg {
+    Msg::Sync(crate::sync::worker::SyncEvent::Synced {
+        account: account.into(),
+        report: crate::sync::SyncReport {
+            new,
+            feeds: feeds.len(),
+            ..Default::default()
+        },
+        feeds,
+    })
+}
+
+fn remote(id: i64, name: &str, folder: &str) -> FeedInfo {
+    FeedInfo {
+        id: FeedId(id),
+        name: name.into(),
+        tags: vec![folder.into()],
+        named: true,
+        full_text: false,
+        account: Some("fr".into()),
+    }
+}
+
+#[test]
+fn an_accounts_feeds_join_the_list_and_follow_the_server() {
+    let mut app = app_with(vec![row(1, 1, false)]);
+    let fx = app.update(synced(
+        "fr",
+        vec![remote(10, "Remote one", "Tech"), remote(11, "Remote two", "Tech")],
+        3,
+    ));
+    assert!(fx.iter().any(|e| matches!(e, Effect::LoadCounts { .. })));
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::LoadWindow { .. })),
+        "new items: the view reloads"
+    );
+    let labels: Vec<&str> = app.entries.iter().map(|e| e.label.as_str()).collect();
+    assert!(
+        labels.contains(&"Alpha") && labels.contains(&"Remote one") && labels.contains(&"#Tech"),
+        "{labels:?}"
+    );
+    assert_eq!(app.status.message.as_deref(), Some("synced fr: 3 new, 0 changed"));
+    // Unsubscribed on the server: gone from the list; the config's feeds stay.
+    app.update(synced("fr", vec![remote(10, "Remote one", "Tech")], 0));
+    let labels: Vec<&str> = app.entries.iter().map(|e| e.label.as_str()).collect();
+    assert!(
+        !labels.contains(&"Remote two") && labels.contains(&"Beta"),
+        "{labels:?}"
+    );
+    // A config reload keeps them too (its feed list carries them).
+    assert_eq!(app.feeds.iter().filter(|f| f.account.is_some()).count(), 1);
+}
+
+#[test]
+fn a_failing_server_is_said_and_cleared_by_the_next_sync() {
+    let mut app = app_with(vec![row(1, 1, false)]);
+    app.update(Msg::Sync(crate::sync::worker::SyncEvent::Failed {
+        account: "fr".into(),
+        error: "HTTP 503 from subscription/list".into(),
+    }));
+    assert_eq!(
+        app.status.error.as_deref(),
+        Some("sync fr: HTTP 503 from subscription/list (marks are kept until it is back)")
+    );
+    assert_eq!(
+        app.accounts[0].error.as_deref(),
+        Some("HTTP 503 from subscription/list")
+    );
+    assert!(
+        app.accounts[0]
+            .line(chrono::Utc::now())
+            .starts_with("sync failing: HTTP 503")
+    );
+    app.update(synced("fr", vec![remote(10, "Remote one", "Tech")], 0));
+    assert_eq!(app.status.error, None);
+    assert_eq!(app.accounts[0].error, None);
+    assert!(
+        app.accounts[0]
+            .line(chrono::Utc::now())
+            .starts_with("synced 0m ago · 1 feeds")
+    );
+}

@@ -8,18 +8,28 @@ use crate::cli::ListArgsValid;
 use crate::model::{FeedId, Query, Scope};
 use crate::text::sanitize_line;
 
-/// The view `--feed` or `--tag` names, else every article.
-fn scope(ctx: &Session, ids: &[FeedId], args: &ListArgsValid) -> Result<Scope> {
+/// The view `--feed` or `--tag` names, else every article. An account's feeds are named by
+/// their titles and tagged with their server folders.
+fn scope(ctx: &Session, store: &crate::store::Store, ids: &[FeedId], args: &ListArgsValid) -> Result<Scope> {
+    let synced = crate::session::account_feed_infos(&ctx.config, store)?;
     Ok(if let Some(needle) = &args.feed {
-        Scope::Feeds(vec![ids[ctx.feed_index(needle)?]])
+        match ctx.feed_index(needle) {
+            Ok(i) => Scope::Feeds(vec![ids[i]]),
+            Err(e) => match synced.iter().find(|f| f.name.eq_ignore_ascii_case(needle)) {
+                Some(f) => Scope::Feeds(vec![f.id]),
+                None => return Err(e),
+            },
+        }
     } else if let Some(tag) = &args.tag {
+        let has = |tags: &[String]| tags.iter().any(|t| t.eq_ignore_ascii_case(tag));
         let feeds: Vec<FeedId> = ctx
             .config
             .feeds
             .iter()
             .zip(ids)
-            .filter(|(f, _)| f.tags.iter().any(|t| t.eq_ignore_ascii_case(tag)))
+            .filter(|(f, _)| has(&f.tags))
             .map(|(_, id)| *id)
+            .chain(synced.iter().filter(|f| has(&f.tags)).map(|f| f.id))
             .collect();
         if feeds.is_empty() {
             return Err(UsageError(format!("no feed has the tag '{tag}'")).into());
@@ -32,7 +42,7 @@ fn scope(ctx: &Session, ids: &[FeedId], args: &ListArgsValid) -> Result<Scope> {
 
 pub fn run(ctx: &Session, args: &ListArgsValid) -> Result<i32> {
     let (store, ids) = ctx.open_store_to_read()?;
-    let scope = scope(ctx, &ids, args)?;
+    let scope = scope(ctx, &store, &ids, args)?;
     let query = Query {
         scope,
         unread_only: args.unread,

@@ -138,6 +138,7 @@ fn feeds(ctx: &Session, json: bool) -> Result<i32> {
                     "newest": f.newest.map(|t| t.to_rfc3339()),
                     "per_week": f.recent as f64 / 4.0,
                     "stale": f.is_stale(Utc::now()),
+                    "account": f.account,
                 })
             })
             .collect();

@@ -82,12 +82,10 @@ impl Store {
             for f in feeds {
                 let id: i64 =
                     upsert.query_row(params![feed_key(account, &f.id), account, f.id], |r| r.get(0))?;
-                let tags = f
-                    .folders
-                    .iter()
-                    .map(|t| t.to_lowercase())
-                    .collect::<Vec<_>>()
-                    .join("\n");
+                // As the config's tags are kept (`,a,b,`, for `tag:`), in the server's spelling;
+                // LIKE compares without case.
+                let folders: Vec<String> = f.folders.iter().map(|t| t.replace(',', " ")).collect();
+                let tags = (!folders.is_empty()).then(|| format!(",{},", folders.join(",")));
                 set.execute(params![id, f.title, f.site_link, f.url, tags, ts(now)])?;
                 rows.insert(f.id.clone(), FeedId(id));
             }
@@ -132,7 +130,7 @@ impl Store {
                 Ok((
                     FeedId(r.get(0)?),
                     r.get(1)?,
-                    tags.split('\n')
+                    tags.split(',')
                         .filter(|t| !t.is_empty())
                         .map(str::to_string)
                         .collect(),
@@ -457,7 +455,7 @@ mod tests {
         let feeds = s.account_feeds("fr").expect("feeds");
         assert_eq!(
             feeds,
-            vec![(feed, "Feed feed/1".to_string(), vec!["tech".to_string()])]
+            vec![(feed, "Feed feed/1".to_string(), vec!["Tech".to_string()])]
         );
         s.sync_subscriptions("fr", &[remote_feed("feed/2", "News")], Utc::now())
             .expect("subs");

@@ -154,7 +154,8 @@ pub async fn sync_account<B: Backend>(
             report.pushed = pushed;
             Ok(report)
         }
-        (Err(e), _) | (_, Err(e)) => Err(e),
+        // When both fail, the pull says more (the push's first call is only the token).
+        (_, Err(e)) | (Err(e), Ok(_)) => Err(e),
     };
     let name = account.to_string();
     let recorded = match &outcome {

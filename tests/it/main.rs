@@ -14,4 +14,6 @@ mod hostile;
 mod local_state;
 mod poller_network;
 mod reliability;
+mod sync_errors;
+mod sync_freshrss;
 mod ui_render;

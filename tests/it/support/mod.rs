@@ -15,6 +15,8 @@ use tokio::net::TcpListener;
 pub struct Request {
     pub path: String,
     pub headers: HashMap<String, String>,
+    /// The body, as far as `Content-Length` announced it.
+    pub body: Vec<u8>,
 }
 
 impl Request {
@@ -213,9 +215,27 @@ async fn serve(
             headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
         }
     }
+    let head_len = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(buf.len(), |p| p + 4);
+    let wanted: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+        .min(16 << 20);
+    let mut body = buf[head_len..].to_vec();
+    while body.len() < wanted {
+        let n = sock.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
     let req = Request {
         path: first.get(1).unwrap_or(&"").to_string(),
         headers,
+        body,
     };
     requests.lock().expect("lock").push(req.clone());
     let host = req.host();
