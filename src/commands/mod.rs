@@ -148,10 +148,14 @@ fn feeds(ctx: &Session, json: bool) -> Result<i32> {
         let now = Utc::now();
         for f in &states {
             out.push_str(&format!(
-                "{:>5}/{:<5} {}{}  <{}>\n",
+                "{:>5}/{:<5} {}{}{}  <{}>\n",
                 f.unread,
                 f.total,
                 display_name(&ctx.config, f),
+                f.account
+                    .as_deref()
+                    .map(|a| format!("  [{}]", crate::text::sanitize_line(a)))
+                    .unwrap_or_default(),
                 if f.is_stale(now) { "  [stale]" } else { "" },
                 crate::text::display_url(&f.url)
             ));
