@@ -37,6 +37,27 @@ fn valid_configs_load() {
     );
     assert!(full.feeds[0].full_text);
     assert_eq!(full.keys.len(), 2);
+    let accounts =
+        Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/configs/valid/account.toml"))
+            .expect("accounts")
+            .accounts;
+    assert_eq!(
+        accounts[0].name, "rss.example.org",
+        "named after the host by default"
+    );
+    assert_eq!(
+        accounts[0].secret,
+        tidings::config::Secret::Command(vec!["pass".into(), "show".into(), "rss".into()])
+    );
+    assert_eq!(
+        accounts[0].refresh_interval,
+        Some(std::time::Duration::from_secs(600))
+    );
+    assert_eq!(accounts[1].name, "work");
+    assert_eq!(
+        accounts[1].secret,
+        tidings::config::Secret::Env("WORK_RSS_PASSWORD".into())
+    );
 }
 
 #[test]
