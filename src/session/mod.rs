@@ -63,6 +63,8 @@ impl Session {
             eprintln!("tidings: {w}");
         }
         let ids = store.sync_feeds(&wanted_feeds(&self.config), Utc::now())?;
+        let accounts: Vec<&str> = self.config.accounts.iter().map(|a| a.name.as_str()).collect();
+        store.retire_accounts_except(&accounts, Utc::now())?;
         Ok((store, ids))
     }
 
@@ -187,6 +189,8 @@ pub fn wanted_feeds(config: &Config) -> Vec<WantedFeed> {
 /// the store's writer (the UI) or on the command's own connection.
 pub fn register(config: &Config, store: &mut Store) -> crate::store::Result<Registered> {
     let ids = store.sync_feeds(&wanted_feeds(config), Utc::now())?;
+    let accounts: Vec<&str> = config.accounts.iter().map(|a| a.name.as_str()).collect();
+    store.retire_accounts_except(&accounts, Utc::now())?;
     // One query for every title, not one per feed: startup time must not grow with the list.
     let titles = store.feed_titles()?;
     let mut infos = feed_infos(config, &ids, titles);

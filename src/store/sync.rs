@@ -105,6 +105,34 @@ impl Store {
         Ok(rows)
     }
 
+    /// Retires the feeds of accounts the config no longer lists (their articles stay until
+    /// retention, and return with their marks if the account comes back).
+    pub fn retire_accounts_except(&mut self, accounts: &[&str], now: DateTime<Utc>) -> Result<usize> {
+        let listed: HashSet<&str> = accounts.iter().copied().collect();
+        let active: Vec<(i64, String)> = self
+            .conn
+            .prepare_cached("SELECT id, account FROM feeds WHERE account IS NOT NULL AND active = 1")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let gone: Vec<i64> = active
+            .into_iter()
+            .filter(|(_, a)| !listed.contains(a.as_str()))
+            .map(|(id, _)| id)
+            .collect();
+        if gone.is_empty() {
+            return Ok(0);
+        }
+        let tx = self.conn.transaction()?;
+        for id in &gone {
+            tx.execute(
+                "UPDATE feeds SET active = 0, removed_at = ?2 WHERE id = ?1",
+                params![id, ts(now)],
+            )?;
+        }
+        tx.commit()?;
+        Ok(gone.len())
+    }
+
     /// The server's stream id of an account's feed row.
     pub fn remote_feed_id(&self, feed: FeedId) -> Result<Option<String>> {
         Ok(self

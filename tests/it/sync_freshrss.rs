@@ -254,13 +254,11 @@ fn by_title<'a>(list: &'a [Value], title: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no '{title}' in {list:#?}"))
 }
 
-/// The server's id of the test feed's item with this title (from its contents).
+/// The server's id of the item with this title (from its contents).
 fn server_id(f: &Fresh, title: &str) -> String {
-    let v: Value = serde_json::from_str(&f.api(
-        &format!("stream/contents/feed/{}?output=json&n=1000", f.feed_id),
-        &[],
-    ))
-    .expect("json");
+    let v: Value =
+        serde_json::from_str(&f.api(&format!("stream/contents/{READING_LIST}?output=json&n=1000"), &[]))
+            .expect("json");
     let item = v["items"]
         .as_array()
         .expect("items")
@@ -423,11 +421,15 @@ fn a_mark_not_yet_pushed_when_the_ui_is_killed_is_pushed_by_the_next_start() {
     });
     tui.kill9();
     drop(stopped);
-    let third = server_id(&f, "Third item");
-    assert!(f.unread().contains(&third), "not pushed before the kill");
+    // The article the key marked: the one read locally (all were unread after the sync).
+    let list = c.list(&f);
+    let marked: Vec<&Value> = list.iter().filter(|a| a["read"] == true).collect();
+    assert_eq!(marked.len(), 1, "{list:#?}");
+    let marked = server_id(&f, marked[0]["title"].as_str().expect("title"));
+    assert!(f.unread().contains(&marked), "not pushed before the kill");
     let mut tui = c.tui(&f);
     wait_until("the next start to push the mark", Duration::from_secs(30), || {
-        !f.unread().contains(&third)
+        !f.unread().contains(&marked)
     });
     tui.send("q");
     tui.wait_exit(Duration::from_secs(10));
