@@ -57,6 +57,7 @@ fn main() -> Result<()> {
                 summary: None,
                 content: Some(body.clone()),
                 enclosures: vec![],
+                categories: Vec::new(),
             })
             .collect();
         store.ingest(

@@ -112,6 +112,9 @@ pub struct ListArgs {
     /// Print only the number of matching articles.
     #[arg(long)]
     pub count: bool,
+    /// Include articles hidden by rules.
+    #[arg(long)]
+    pub hidden: bool,
     /// Print a JSON array.
     #[arg(long)]
     pub json: bool,
@@ -199,6 +202,7 @@ pub struct ListArgsValid {
     pub search: Option<String>,
     pub limit: Option<usize>,
     pub count: bool,
+    pub hidden: bool,
     pub json: bool,
 }
 
@@ -242,6 +246,7 @@ impl Cli {
                 search: a.search.clone().filter(|s| !s.trim().is_empty()),
                 limit: a.limit,
                 count: a.count,
+                hidden: a.hidden,
                 json: a.json,
             }),
             Some(RawCommand::Show { id, width, full }) => Command::Show {

@@ -31,6 +31,7 @@ pub mod opener;
 pub mod opml;
 pub mod poller;
 pub mod recover;
+pub mod rules;
 pub mod session;
 pub mod store;
 pub mod sync;

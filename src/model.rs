@@ -42,6 +42,8 @@ pub struct NewArticle {
     pub summary: Option<String>,
     pub content: Option<String>,
     pub enclosures: Vec<Enclosure>,
+    /// The item's own categories (RSS `category`, Atom `category`, `dc:subject`, JSON `tags`).
+    pub categories: Vec<String>,
 }
 
 /// Feed-level metadata from a parse.
@@ -122,6 +124,8 @@ pub struct Query {
     pub starred_only: bool,
     /// Words to find in titles and bodies (full-text, prefix match per word).
     pub search: Option<String>,
+    /// Include articles a rule hid.
+    pub show_hidden: bool,
 }
 
 /// A feed with no new article for longer than this is flagged stale.

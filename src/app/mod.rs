@@ -160,6 +160,8 @@ pub struct App {
     pub focus: Focus,
     pub mode: Mode,
     pub unread_only: bool,
+    /// Articles hidden by rules are listed too (dimmed, with the rule that hid them).
+    pub show_hidden: bool,
     pub status: Status,
     pub undo: Vec<Change>,
     pub keymap: Keymap,
@@ -232,6 +234,7 @@ impl App {
             focus: Focus::Feeds,
             mode: Mode::Normal,
             unread_only: false,
+            show_hidden: false,
             status: Status::default(),
             undo: Vec::new(),
             keymap,
@@ -515,6 +518,7 @@ impl App {
             unread_only,
             starred_only,
             search: self.headlines.query.search.clone(),
+            show_hidden: self.show_hidden,
         }
     }
 

@@ -48,6 +48,7 @@ pub fn run(ctx: &Session, args: &ListArgsValid) -> Result<i32> {
         unread_only: args.unread,
         starred_only: args.starred,
         search: args.search.clone(),
+        show_hidden: args.hidden,
     };
     if args.count {
         let n = store.count(&query)?;

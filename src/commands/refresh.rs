@@ -10,7 +10,6 @@ use tokio::sync::mpsc;
 
 use super::{Session, write_stdout};
 use crate::poller::{FeedFailure, PassSummary, PollEvent};
-use crate::store::StoreHandle;
 
 pub fn run(ctx: &Session, only: Option<&str>) -> Result<i32> {
     let (store, ids) = ctx.open_store()?;
@@ -25,7 +24,7 @@ pub fn run(ctx: &Session, only: Option<&str>) -> Result<i32> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let handle = StoreHandle::open(&ctx.paths.database())?;
+    let handle = ctx.open_handle()?;
     let refresher = ctx.refresher(&handle)?;
     let retention = ctx.config.settings.retention;
     let show_progress = std::io::stderr().is_terminal();

@@ -29,7 +29,7 @@ pub fn run(ctx: &Session, only: Option<&str>) -> Result<i32> {
     let accounts = ctx.sync_accounts(only)?;
     drop(ctx.open_store()?);
     let rt = runtime()?;
-    let store = StoreHandle::open(&ctx.paths.database())?;
+    let store = ctx.open_handle()?;
     let (out, failed) = rt.block_on(sync_all(&accounts, &store));
     drop(accounts);
     store.close();
@@ -75,7 +75,7 @@ pub fn subscribe(ctx: &Session, account: &str, url: &str) -> Result<i32> {
     let accounts = ctx.sync_accounts(Some(account))?;
     drop(ctx.open_store()?);
     let rt = runtime()?;
-    let store = StoreHandle::open(&ctx.paths.database())?;
+    let store = ctx.open_handle()?;
     let result = rt.block_on(async {
         let a = &accounts[0];
         let stream = a.backend.subscribe(url).await?;
@@ -113,7 +113,7 @@ pub fn unsubscribe(ctx: &Session, account: &str, needle: &str) -> Result<i32> {
         return Err(UsageError(format!("'{needle}' is not a feed of account '{account}'")).into());
     };
     let rt = runtime()?;
-    let handle = StoreHandle::open(&ctx.paths.database())?;
+    let handle = ctx.open_handle()?;
     let result = rt.block_on(async {
         let a = &accounts[0];
         a.backend.unsubscribe(&remote).await?;

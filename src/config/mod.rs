@@ -7,6 +7,7 @@
 pub mod account;
 pub mod edit;
 pub mod raw;
+pub mod rule;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -54,6 +55,10 @@ pub struct Config {
     pub feeds: Vec<FeedSpec>,
     /// Sync servers whose subscriptions are listed beside `feeds`.
     pub accounts: Vec<AccountSpec>,
+    /// Rules over articles, in file order.
+    pub rules: Vec<crate::rules::Rule>,
+    /// Saved searches listed in the feed list.
+    pub views: Vec<rule::ViewSpec>,
     pub keys: Vec<KeyOverride>,
     pub theme: Theme,
 }

@@ -27,6 +27,10 @@ pub(crate) struct RawConfig {
     theme: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default, rename = "account")]
     accounts: Vec<RawAccount>,
+    #[serde(default, rename = "rule")]
+    rules: Vec<super::rule::RawRule>,
+    #[serde(default, rename = "view")]
+    views: Vec<super::rule::RawView>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -83,11 +87,11 @@ pub(crate) const SETTINGS_KEYS: &[&str] = &[
     "max_articles",
 ];
 pub(crate) const FEED_KEYS: &[&str] = &["url", "name", "tags", "refresh_interval", "full_text"];
-pub(crate) const TOP_KEYS: &[&str] = &["settings", "feed", "account", "keys", "theme"];
+pub(crate) const TOP_KEYS: &[&str] = &["settings", "feed", "account", "rule", "view", "keys", "theme"];
 
 /// Where a problem is: a span in the source text and the dotted key it belongs to.
 pub(crate) struct Site<'a> {
-    text: &'a str,
+    pub(crate) text: &'a str,
     path: &'a Path,
 }
 
@@ -140,6 +144,8 @@ pub(crate) fn describe_toml_error(text: &str, path: &Path, err: &toml::de::Error
             Some("settings") => SETTINGS_KEYS,
             Some("feed") => FEED_KEYS,
             Some("account") => super::account::ACCOUNT_KEYS,
+            Some("rule") => super::rule::RULE_KEYS,
+            Some("view") => super::rule::VIEW_KEYS,
             _ => TOP_KEYS,
         };
         if let Some(best) = nearest(&key_name, candidates) {
@@ -210,6 +216,8 @@ impl RawConfig {
         let settings = self.settings.validate(&site)?;
         let feeds = validate_feeds(self.feeds, &site)?;
         let accounts = validate_accounts(self.accounts, &site)?;
+        let rules = super::rule::validate_rules(self.rules, &site)?;
+        let views = super::rule::validate_views(self.views, &site)?;
         let keys = validate_keys(self.keys, &site)?;
         let mut theme = Theme::default();
         for (name, value) in self.theme {
@@ -218,14 +226,18 @@ impl RawConfig {
                 .set(name.get_ref(), value.get_ref())
                 .map_err(|m| site.error(value.span(), &key, m))?;
         }
-        Ok(Config {
+        let config = Config {
             path: path.to_path_buf(),
             settings,
             feeds,
             accounts,
+            rules,
+            views,
             keys,
             theme,
-        })
+        };
+        super::rule::check_scopes(&config.rules, &config)?;
+        Ok(config)
     }
 }
 

@@ -128,5 +128,20 @@ fn item(i: &Value, base: &Url, feed_author: Option<&str>) -> NewArticle {
         summary,
         content,
         enclosures,
+        categories: tags(&i["tags"]),
     }
+}
+
+/// `tags`: a list of strings, or one string.
+fn tags(v: &Value) -> Vec<String> {
+    let list: Vec<&Value> = match v {
+        Value::Array(a) => a.iter().collect(),
+        Value::String(_) => vec![v],
+        _ => Vec::new(),
+    };
+    let mut out: Vec<String> = Vec::new();
+    for t in list.into_iter().filter_map(string) {
+        super::parse::add_category(&mut out, &t);
+    }
+    out
 }

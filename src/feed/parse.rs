@@ -175,6 +175,15 @@ pub fn canonical_link(link: &str) -> String {
     }
 }
 
+/// Adds an item category as stored: one line, no commas (the store joins them with commas),
+/// without case duplicates, at most 32 per item.
+pub(crate) fn add_category(out: &mut Vec<String>, raw: &str) {
+    let value = sanitize_line(raw.trim()).replace(',', " ");
+    if !value.is_empty() && out.len() < 32 && !out.iter().any(|v| v.eq_ignore_ascii_case(&value)) {
+        out.push(value);
+    }
+}
+
 /// Resolves a possibly relative link; only http(s) and mailto survive.
 pub(crate) fn resolve(base: &Url, href: &str) -> Option<String> {
     let href = sanitize_line(href);

@@ -540,7 +540,29 @@ impl Reader {
             summary,
             content,
             enclosures: self.enclosures(e),
+            categories: self.categories(e),
         }
+    }
+
+    /// The item's categories: RSS and Atom `category` (Atom's `label`, else `term`) and
+    /// `dc:subject`, trimmed, deduplicated, at most 32.
+    fn categories(&self, e: &Element) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in e.elements() {
+            let value = if c.is("category") && (self.vocab.core(c) || c.ns == ns::ATOM) {
+                c.attr("label")
+                    .or_else(|| c.attr("term"))
+                    .map(str::to_string)
+                    .filter(|v| !v.trim().is_empty())
+                    .unwrap_or_else(|| c.text())
+            } else if c.is("subject") && c.ns == ns::DC {
+                c.text()
+            } else {
+                continue;
+            };
+            super::parse::add_category(&mut out, &value);
+        }
+        out
     }
 }
 

@@ -65,7 +65,20 @@ impl Session {
         let ids = store.sync_feeds(&wanted_feeds(&self.config), Utc::now())?;
         let accounts: Vec<&str> = self.config.accounts.iter().map(|a| a.name.as_str()).collect();
         store.retire_accounts_except(&accounts, Utc::now())?;
+        store.set_rules(self.config.rules.clone(), Utc::now())?;
         Ok((store, ids))
+    }
+
+    /// The store's async handle for a headless command, with the config's rules on its writer
+    /// (so what a refresh or a sync stores is ruled like what the UI stores).
+    pub fn open_handle(&self) -> Result<crate::store::StoreHandle> {
+        let handle = crate::store::StoreHandle::open(&self.paths.database())?;
+        let rules = self.config.rules.clone();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .context("cannot start the async runtime")?;
+        rt.block_on(handle.write(move |s| s.set_rules(rules, Utc::now())))??;
+        Ok(handle)
     }
 
     /// Opens the store for a command that only reads: as [`Self::open_store`] when the data
@@ -191,6 +204,8 @@ pub fn register(config: &Config, store: &mut Store) -> crate::store::Result<Regi
     let ids = store.sync_feeds(&wanted_feeds(config), Utc::now())?;
     let accounts: Vec<&str> = config.accounts.iter().map(|a| a.name.as_str()).collect();
     store.retire_accounts_except(&accounts, Utc::now())?;
+    // Rules follow the config: a changed rule set is re-run over the stored articles here.
+    store.set_rules(config.rules.clone(), Utc::now())?;
     // One query for every title, not one per feed: startup time must not grow with the list.
     let titles = store.feed_titles()?;
     let mut infos = feed_infos(config, &ids, titles);

@@ -125,6 +125,26 @@ const MIGRATIONS: &[&str] = &[
         failing_since INTEGER
     ) WITHOUT ROWID;
     "#,
+    // 6 -> 7: rules. An article keeps its categories (for `category:`), the rule that hid it
+    // (hidden, never deleted) and the tags rules gave it; `rule_hits` says which rule acted on
+    // which article, so a rule is explainable and marks an article once, not at every re-run.
+    // Unread counts leave hidden articles out, so the unread index does too.
+    r#"
+    ALTER TABLE articles ADD COLUMN categories TEXT;
+    ALTER TABLE articles ADD COLUMN hidden_by TEXT;
+    ALTER TABLE articles ADD COLUMN rule_tags TEXT;
+    DROP INDEX articles_unread;
+    CREATE INDEX articles_unread ON articles (feed_id) WHERE read = 0 AND hidden_by IS NULL;
+    CREATE TABLE rule_hits (
+        article_id INTEGER NOT NULL,
+        rule TEXT NOT NULL,
+        name TEXT NOT NULL,
+        action TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (article_id, rule)
+    ) WITHOUT ROWID;
+    CREATE TABLE rules_seen (rule TEXT PRIMARY KEY, first_seen INTEGER NOT NULL) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this binary writes.

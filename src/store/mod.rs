@@ -7,7 +7,8 @@
 mod feeds;
 mod handle;
 pub mod migrate;
-mod search;
+mod rules;
+pub mod search;
 mod sync;
 pub mod wal;
 
@@ -24,6 +25,7 @@ use crate::model::{
 
 pub use feeds::WantedFeed;
 pub use handle::StoreHandle;
+pub use rules::{Explanation, RuleCount};
 pub use sync::{RemoteArticle, item_key};
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +68,8 @@ pub struct Store {
     path: PathBuf,
     /// Set when the journal held committed changes SQLite could not replay (said once).
     recovery: Option<String>,
+    /// The config's rules, applied to every article ingested through this connection.
+    rules: Vec<crate::rules::Rule>,
 }
 
 /// The journal beside `db`, inspected for changes SQLite would drop without a word.
@@ -130,10 +134,12 @@ impl Store {
         // at once with "database is locked" when another process committed in between (a
         // refresh lost its feed to a `tidings mark` that way).
         conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
+        search::register_regexp(&conn).map_err(|e| open_err(e.to_string()))?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
             recovery: None,
+            rules: Vec::new(),
         };
         migrate::migrate(&mut store.conn).map_err(|source| Error::Migrate {
             path: path.to_path_buf(),
@@ -188,10 +194,12 @@ impl Store {
                 migrate::CURRENT_VERSION
             )));
         }
+        search::register_regexp(&conn).map_err(|e| open_err(e.to_string()))?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
             recovery: None,
+            rules: Vec::new(),
         })
     }
 
@@ -230,14 +238,22 @@ impl Store {
         articles: &[NewArticle],
         now: DateTime<Utc>,
     ) -> Result<IngestStats> {
+        if !self.rules.is_empty() {
+            // A rule that expired since the last run stops acting on the stored articles too.
+            self.reapply_if_changed(now)?;
+        }
         let tx = self.conn.transaction()?;
         let mut stats = IngestStats::default();
         tx.execute(
             "UPDATE feeds SET title = coalesce(?2, title), site_link = coalesce(?3, site_link) WHERE id = ?1",
             params![feed.0, meta.title, meta.site_link],
         )?;
+        let before = rules::last_article_id(&tx)?;
         for a in articles {
             upsert_article(&tx, feed, a, now, &mut stats)?;
+        }
+        if stats.new > 0 {
+            rules::apply_to_new(&tx, &self.rules, before, now)?;
         }
         tx.commit()?;
         Ok(stats)
@@ -307,7 +323,8 @@ impl Store {
             .prepare_cached(&format!("{FEED_COLUMNS} WHERE f.active = 1 ORDER BY f.id"))?;
         let mut feeds: Vec<FeedState> = stmt.query_map([], feed_row)?.collect::<rusqlite::Result<_>>()?;
         let mut counts = self.conn.prepare_cached(
-            "SELECT count(*), coalesce(sum(read = 0), 0), max(sort_ts), coalesce(sum(sort_ts > ?2), 0)
+            "SELECT count(*), coalesce(sum(read = 0 AND hidden_by IS NULL), 0), max(sort_ts),
+                coalesce(sum(sort_ts > ?2), 0)
              FROM articles WHERE feed_id = ?1",
         )?;
         let recent_since = ts(now) - 28 * 24 * 3600;
@@ -328,7 +345,8 @@ impl Store {
     /// live updates).
     pub fn unread_counts(&self) -> Result<Vec<(FeedId, u64)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT f.id, (SELECT count(*) FROM articles a WHERE a.feed_id = f.id AND a.read = 0)
+            "SELECT f.id, (SELECT count(*) FROM articles a
+                WHERE a.feed_id = f.id AND a.read = 0 AND a.hidden_by IS NULL)
              FROM feeds f WHERE f.active = 1",
         )?;
         let rows = stmt
@@ -340,7 +358,7 @@ impl Store {
     /// Unread articles of one feed.
     pub fn unread_count(&self, feed: FeedId) -> Result<u64> {
         let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM articles WHERE feed_id = ?1 AND read = 0",
+            "SELECT count(*) FROM articles WHERE feed_id = ?1 AND read = 0 AND hidden_by IS NULL",
             [feed.0],
             |r| r.get(0),
         )?;
@@ -700,6 +718,9 @@ fn where_clause_for(q: &Query, ordered: bool) -> (String, Vec<Value>) {
     if q.unread_only {
         parts.push("a.read = 0".into());
     }
+    if !q.show_hidden {
+        parts.push("a.hidden_by IS NULL".into());
+    }
     if q.starred_only {
         parts.push("a.starred = 1".into());
     }
@@ -736,7 +757,8 @@ fn upsert_article(
         Some((id, _)) => {
             tx.prepare_cached(
                 "UPDATE articles SET title = ?2, author = ?3, link = ?4, published = ?5,
-                    updated = ?6, sort_ts = coalesce(?8, first_seen), content_hash = ?7
+                    updated = ?6, sort_ts = coalesce(?8, first_seen), content_hash = ?7,
+                    categories = ?9
                  WHERE id = ?1",
             )?
             .execute(params![
@@ -747,7 +769,8 @@ fn upsert_article(
                 published,
                 a.updated.map(ts),
                 hash,
-                sortable(a.published, now)
+                sortable(a.published, now),
+                joined_categories(a)
             ])?;
             tx.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
                 .execute([id])?;
@@ -815,8 +838,8 @@ fn insert_article(
     let published = a.published.map(ts);
     tx.prepare_cached(
         "INSERT INTO articles (feed_id, key, title, author, link, published, updated,
-            sort_ts, first_seen, content_hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            sort_ts, first_seen, content_hash, categories)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         feed.0,
@@ -828,9 +851,15 @@ fn insert_article(
         a.updated.map(ts),
         sortable(a.published, now).unwrap_or(ts(now)),
         ts(now),
-        hash
+        hash,
+        joined_categories(a)
     ])?;
     Ok(Some(tx.last_insert_rowid()))
+}
+
+/// Categories as stored: `,a,b,` (for `category:`, a LIKE on `,value,`), or none.
+fn joined_categories(a: &NewArticle) -> Option<String> {
+    (!a.categories.is_empty()).then(|| format!(",{},", a.categories.join(",")))
 }
 
 fn content_hash(a: &NewArticle) -> String {

@@ -8,66 +8,216 @@ use rusqlite::types::Value;
 use super::{Result, Store};
 use crate::model::ArticleId;
 
-/// One term of a search.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Term {
-    /// Words (one, or a phrase), in every indexed column or in the title only.
-    Text {
-        words: Vec<String>,
-        phrase: bool,
-        title_only: bool,
-    },
-    Author(String),
-    Feed(String),
-    Tag(String),
+/// What a term looks in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Title and text.
+    Any,
+    Title,
+    Content,
+    Author,
+    Link,
+    Feed,
+    Tag,
+    Category,
+    /// The MIME type of an enclosure (`enclosure:audio` for any audio).
+    Enclosure,
 }
 
-/// Splits the input into terms, each with its `-`.
-fn terms(input: &str) -> Vec<(bool, Term)> {
-    let mut out = Vec::new();
+/// Every field a query may name, as written.
+pub const FIELDS: &[&str] = &[
+    "title",
+    "content",
+    "author",
+    "link",
+    "feed",
+    "tag",
+    "category",
+    "enclosure",
+];
+
+fn field(name: &str) -> Option<Field> {
+    Some(match name {
+        "title" => Field::Title,
+        "content" | "body" | "text" => Field::Content,
+        "author" => Field::Author,
+        "link" | "url" => Field::Link,
+        "feed" => Field::Feed,
+        "tag" => Field::Tag,
+        "category" | "cat" => Field::Category,
+        "enclosure" | "type" => Field::Enclosure,
+        _ => return None,
+    })
+}
+
+/// How a term matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Matcher {
+    /// Words (one, or a phrase); a substring for the fields that are not indexed.
+    Words {
+        words: Vec<String>,
+        phrase: bool,
+        raw: String,
+    },
+    /// `/pattern/`: a regular expression, without case.
+    Regex(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Term {
+    negated: bool,
+    field: Field,
+    matcher: Matcher,
+}
+
+/// A parsed query: alternatives (`OR`) of terms that must all hold.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Expr {
+    groups: Vec<Vec<Term>>,
+}
+
+impl Expr {
+    pub fn is_empty(&self) -> bool {
+        self.groups.iter().all(Vec::is_empty)
+    }
+}
+
+/// Why a query cannot match anything.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("'{field}:' is not a field{}; fields: {}", .suggestion.as_ref().map(|s| format!(" (did you mean '{s}:'?)")).unwrap_or_default(), FIELDS.join(", "))]
+    UnknownField {
+        field: String,
+        suggestion: Option<String>,
+    },
+    #[error("'/{pattern}/' is not a regular expression: {reason}")]
+    BadRegex { pattern: String, reason: String },
+    #[error("the query is empty")]
+    Empty,
+}
+
+/// The regular expression a `/pattern/` compiles to (without case, bounded in size).
+pub fn compile_regex(pattern: &str) -> std::result::Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(1 << 20)
+        .build()
+}
+
+/// Parses a query. `strict` (rules): an unknown `field:` and a broken regex are errors, not
+/// words to look for, and an empty query is refused.
+pub fn parse(input: &str, strict: bool) -> std::result::Result<Expr, QueryError> {
+    let mut groups: Vec<Vec<Term>> = vec![Vec::new()];
     let mut rest = input.trim_start();
     while !rest.is_empty() {
         let negated = rest.starts_with('-') && rest.len() > 1;
         if negated {
             rest = &rest[1..];
         }
-        let (field, after) = match rest.split_once(':') {
-            Some((f, a))
-                if !f.is_empty() && f.chars().all(|c| c.is_ascii_alphabetic()) && !f.contains(' ') =>
-            {
-                match f.to_ascii_lowercase().as_str() {
-                    k @ ("title" | "author" | "feed" | "tag") => (Some(k.to_string()), a),
-                    _ => (None, rest),
-                }
-            }
-            _ => (None, rest),
-        };
+        let (named, after) = field_prefix(rest, strict)?;
         let (value, quoted, next) = take_value(after);
         rest = next.trim_start();
-        let words = words(&value);
-        let term = match field.as_deref() {
-            Some("author") => Term::Author(value),
-            Some("feed") => Term::Feed(value),
-            Some("tag") => Term::Tag(value.trim_start_matches('#').to_lowercase()),
-            title => Term::Text {
-                words,
-                phrase: quoted,
-                title_only: title.is_some(),
-            },
-        };
-        let empty = match &term {
-            Term::Text { words, .. } => words.is_empty(),
-            Term::Author(v) | Term::Feed(v) | Term::Tag(v) => v.trim().is_empty(),
-        };
-        if !empty {
-            out.push((negated, term));
+        if named.is_none() && !quoted && !negated && value == "OR" {
+            groups.push(Vec::new());
+            continue;
+        }
+        if let Some(term) = term(named.unwrap_or(Field::Any), value, quoted, negated, strict)?
+            && let Some(group) = groups.last_mut()
+        {
+            group.push(term);
         }
     }
-    out
+    groups.retain(|g| !g.is_empty());
+    let expr = Expr { groups };
+    if strict && expr.is_empty() {
+        return Err(QueryError::Empty);
+    }
+    Ok(expr)
 }
 
-/// A quoted value up to its closing quote, else up to the next space.
+/// A leading `field:` and what follows it.
+fn field_prefix(rest: &str, strict: bool) -> std::result::Result<(Option<Field>, &str), QueryError> {
+    let Some((f, after)) = rest.split_once(':') else {
+        return Ok((None, rest));
+    };
+    if f.is_empty() || !f.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Ok((None, rest));
+    }
+    let name = f.to_ascii_lowercase();
+    match field(&name) {
+        Some(k) => Ok((Some(k), after)),
+        // `http://…` and `10:30` are words; so is any `word:` in a forgiving search.
+        None if !strict || matches!(name.as_str(), "http" | "https" | "mailto") => Ok((None, rest)),
+        None => Err(QueryError::UnknownField {
+            suggestion: crate::config::raw::nearest(&name, FIELDS).map(str::to_string),
+            field: name,
+        }),
+    }
+}
+
+fn term(
+    field: Field,
+    value: String,
+    quoted: bool,
+    negated: bool,
+    strict: bool,
+) -> std::result::Result<Option<Term>, QueryError> {
+    if !quoted && value.len() > 2 && value.starts_with('/') && value.ends_with('/') {
+        let pattern = value[1..value.len() - 1].to_string();
+        match compile_regex(&pattern) {
+            Ok(_) => {
+                return Ok(Some(Term {
+                    negated,
+                    field,
+                    matcher: Matcher::Regex(pattern),
+                }));
+            }
+            Err(e) if strict => {
+                return Err(QueryError::BadRegex {
+                    pattern,
+                    reason: e.to_string().lines().last().unwrap_or("").trim().to_string(),
+                });
+            }
+            Err(_) => {}
+        }
+    }
+    let value = if field == Field::Tag {
+        value.trim_start_matches('#').to_string()
+    } else {
+        value
+    };
+    let words = words(&value);
+    let empty = match field {
+        Field::Any | Field::Title | Field::Content => words.is_empty(),
+        _ => value.trim().is_empty(),
+    };
+    Ok((!empty).then_some(Term {
+        negated,
+        field,
+        matcher: Matcher::Words {
+            words,
+            phrase: quoted,
+            raw: value.trim().to_string(),
+        },
+    }))
+}
+
+/// A quoted value up to its closing quote, a `/regex/` up to its closing slash (spaces and
+/// `\/` inside it are its own), else up to the next space.
 fn take_value(s: &str) -> (String, bool, &str) {
+    if s.starts_with('/') {
+        let b = s.as_bytes();
+        let mut i = 1;
+        while i < b.len() {
+            match b[i] {
+                b'\\' => i += 2,
+                b'/' if b.get(i + 1).is_none_or(|c| c.is_ascii_whitespace()) && i > 1 => {
+                    return (s[..=i].to_string(), false, &s[i + 1..]);
+                }
+                _ => i += 1,
+            }
+        }
+    }
     if let Some(q) = s.strip_prefix('"') {
         return match q.find('"') {
             Some(end) => (q[..end].to_string(), true, &q[end + 1..]),
@@ -85,25 +235,20 @@ fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// The FTS5 expression of one text term.
-fn fts_expr(words: &[String], phrase: bool, title_only: bool) -> String {
-    let quoted: Vec<String> = words
-        .iter()
-        .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
-        .collect();
+/// The FTS5 expression of words in one column (or both).
+fn fts_expr(words: &[String], phrase: bool, column: Option<&str>) -> String {
     let body = if phrase {
         format!("\"{}\"", words.join(" ").replace('"', "\"\""))
     } else {
-        quoted
+        words
             .iter()
-            .map(|q| format!("{q}*"))
+            .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
             .collect::<Vec<_>>()
             .join(" ")
     };
-    if title_only {
-        format!("title : ({body})")
-    } else {
-        format!("({body})")
+    match column {
+        Some(c) => format!("{c} : ({body})"),
+        None => format!("({body})"),
     }
 }
 
@@ -112,40 +257,131 @@ fn like(v: &str) -> Value {
     Value::Text(format!("%{escaped}%"))
 }
 
-/// SQL conditions on `a` (articles) for a search, with their parameters; empty when the input
-/// holds nothing to search for.
-pub fn conditions(input: &str) -> Vec<(String, Vec<Value>)> {
-    terms(input)
-        .into_iter()
-        .map(|(negated, term)| {
-            let (sql, args) = match term {
-                Term::Text {
-                    words,
-                    phrase,
-                    title_only,
-                } => (
+/// The text a regex looks at, per field.
+fn field_text(field: Field) -> &'static str {
+    match field {
+        Field::Any => {
+            "a.title || ' ' || coalesce((SELECT coalesce(b.content, b.summary, '') FROM bodies b
+                WHERE b.article_id = a.id), '')"
+        }
+        Field::Title => "a.title",
+        Field::Content => {
+            "coalesce((SELECT coalesce(b.content, b.summary, '') FROM bodies b WHERE b.article_id = a.id), '')"
+        }
+        Field::Author => "coalesce(a.author, '')",
+        Field::Link => "coalesce(a.link, '')",
+        Field::Feed => {
+            "(SELECT coalesce(f.config_name, '') || ' ' || coalesce(f.title, '') FROM feeds f WHERE f.id = a.feed_id)"
+        }
+        Field::Tag => {
+            "coalesce(a.rule_tags, '') || coalesce((SELECT f.config_tags FROM feeds f WHERE f.id = a.feed_id), '')"
+        }
+        Field::Category => "coalesce(a.categories, '')",
+        Field::Enclosure => "coalesce((SELECT b.enclosures FROM bodies b WHERE b.article_id = a.id), '')",
+    }
+}
+
+/// One term as SQL on `a` (articles), with its parameters.
+fn term_sql(t: &Term) -> (String, Vec<Value>) {
+    let (sql, args) = match &t.matcher {
+        Matcher::Regex(p) => (format!("regexp(?, {})", field_text(t.field)), vec![Value::Text(p.clone())]),
+        Matcher::Words { words, phrase, raw } => match t.field {
+            Field::Any | Field::Title | Field::Content => {
+                let column = match t.field {
+                    Field::Title => Some("title"),
+                    Field::Content => Some("body"),
+                    _ => None,
+                };
+                (
                     "a.id IN (SELECT rowid FROM search WHERE search MATCH ?)".to_string(),
-                    vec![Value::Text(fts_expr(&words, phrase, title_only))],
-                ),
-                Term::Author(v) => ("coalesce(a.author, '') LIKE ? ESCAPE '\\'".into(), vec![like(&v)]),
-                Term::Feed(v) => (
-                    "a.feed_id IN (SELECT id FROM feeds WHERE coalesce(config_name, '') LIKE ? ESCAPE '\\'
-                        OR coalesce(title, '') LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\')"
-                        .into(),
-                    vec![like(&v), like(&v), like(&v)],
-                ),
-                Term::Tag(v) => (
-                    "a.feed_id IN (SELECT id FROM feeds WHERE config_tags LIKE ? ESCAPE '\\')".into(),
-                    vec![like(&format!(",{v},"))],
-                ),
-            };
-            if negated {
-                (format!("NOT ({sql})"), args)
-            } else {
-                (sql, args)
+                    vec![Value::Text(fts_expr(words, *phrase, column))],
+                )
             }
-        })
-        .collect()
+            Field::Author => ("coalesce(a.author, '') LIKE ? ESCAPE '\\'".into(), vec![like(raw)]),
+            Field::Link => ("coalesce(a.link, '') LIKE ? ESCAPE '\\'".into(), vec![like(raw)]),
+            Field::Feed => (
+                "a.feed_id IN (SELECT id FROM feeds WHERE coalesce(config_name, '') LIKE ? ESCAPE '\\'
+                    OR coalesce(title, '') LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\')"
+                    .into(),
+                vec![like(raw), like(raw), like(raw)],
+            ),
+            Field::Tag => (
+                "(a.feed_id IN (SELECT id FROM feeds WHERE config_tags LIKE ? ESCAPE '\\')
+                    OR coalesce(a.rule_tags, '') LIKE ? ESCAPE '\\')"
+                    .into(),
+                vec![like(&format!(",{raw},")), like(&format!(",{raw},"))],
+            ),
+            Field::Category => (
+                "coalesce(a.categories, '') LIKE ? ESCAPE '\\'".into(),
+                vec![like(&format!(",{raw},"))],
+            ),
+            Field::Enclosure => (
+                "EXISTS (SELECT 1 FROM bodies b WHERE b.article_id = a.id AND b.enclosures LIKE ? ESCAPE '\\')"
+                    .into(),
+                vec![like(&format!("\"mime\":\"{raw}"))],
+            ),
+        },
+    };
+    if t.negated {
+        (format!("NOT ({sql})"), args)
+    } else {
+        (sql, args)
+    }
+}
+
+/// A parsed query as SQL conditions on `a`, all of which must hold; empty when there is
+/// nothing to look for.
+pub fn expr_conditions(expr: &Expr) -> Vec<(String, Vec<Value>)> {
+    match expr.groups.as_slice() {
+        [] => Vec::new(),
+        [only] => only.iter().map(term_sql).collect(),
+        groups => {
+            let mut args = Vec::new();
+            let alternatives: Vec<String> = groups
+                .iter()
+                .map(|g| {
+                    let parts: Vec<String> = g
+                        .iter()
+                        .map(|t| {
+                            let (sql, a) = term_sql(t);
+                            args.extend(a);
+                            sql
+                        })
+                        .collect();
+                    format!("({})", parts.join(" AND "))
+                })
+                .collect();
+            vec![(format!("({})", alternatives.join(" OR ")), args)]
+        }
+    }
+}
+
+/// SQL conditions for what a user typed in the search prompt (forgiving: what is not a field
+/// or a regex is words to look for).
+pub fn conditions(input: &str) -> Vec<(String, Vec<Value>)> {
+    parse(input, false)
+        .map(|e| expr_conditions(&e))
+        .unwrap_or_default()
+}
+
+/// Registers `regexp(pattern, text)` on a connection: a pattern compiles once per statement.
+pub(super) fn register_regexp(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "regexp",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let re: std::sync::Arc<regex::Regex> = ctx.get_or_create_aux(
+                0,
+                |v| -> std::result::Result<_, Box<dyn std::error::Error + Send + Sync>> {
+                    Ok(compile_regex(v.as_str()?)?)
+                },
+            )?;
+            let text = ctx.get_raw(1).as_str().unwrap_or("");
+            Ok(re.is_match(text))
+        },
+    )
 }
 
 /// An article's title, summary, content and full text, as indexed.
@@ -223,24 +459,52 @@ mod tests {
     use super::*;
 
     #[test]
-    fn terms_cover_phrases_exclusions_and_fields() {
-        let t = terms(r#"rust "borrow checker" -nightly title:release author:"Ann Lee" -tag:#News feed:lwn"#);
+    fn terms_cover_phrases_exclusions_fields_and_alternatives() {
+        let e = parse(
+            r#"rust "borrow checker" -nightly title:release author:"Ann Lee" -tag:#News feed:lwn"#,
+            true,
+        )
+        .expect("parses");
+        assert_eq!(e.groups.len(), 1);
+        let t = &e.groups[0];
         assert_eq!(t.len(), 7, "{t:?}");
         assert_eq!(
-            t[1],
-            (
-                false,
-                Term::Text {
-                    words: vec!["borrow".into(), "checker".into()],
-                    phrase: true,
-                    title_only: false
-                }
-            )
+            t[1].matcher,
+            Matcher::Words {
+                words: vec!["borrow".into(), "checker".into()],
+                phrase: true,
+                raw: "borrow checker".into()
+            }
         );
-        assert!(t[2].0, "-nightly is negated");
-        assert_eq!(t[4], (false, Term::Author("Ann Lee".into())));
-        assert_eq!(t[5], (true, Term::Tag("news".into())));
-        assert_eq!(t[6], (false, Term::Feed("lwn".into())));
+        assert!(t[2].negated, "-nightly is negated");
+        assert_eq!(
+            (t[4].field, t[5].field, t[5].negated),
+            (Field::Author, Field::Tag, true)
+        );
+        let e = parse("title:/^rust 1\\.\\d+/ OR category:release link:github.com", true).expect("parses");
+        assert_eq!(e.groups.len(), 2);
+        assert_eq!(e.groups[0][0].matcher, Matcher::Regex("^rust 1\\.\\d+".into()));
+        assert_eq!(e.groups[1].len(), 2);
+    }
+
+    #[test]
+    fn a_rule_that_can_never_match_is_refused() {
+        assert_eq!(
+            parse("titel:rust", true),
+            Err(QueryError::UnknownField {
+                field: "titel".into(),
+                suggestion: Some("title".into())
+            })
+        );
+        assert!(matches!(
+            parse("title:/(unclosed/", true),
+            Err(QueryError::BadRegex { .. })
+        ));
+        assert_eq!(parse("  ", true), Err(QueryError::Empty));
+        // A search is forgiving: the same input looks for words.
+        assert!(!conditions("titel:rust").is_empty());
+        assert!(!conditions("/(unclosed/").is_empty());
+        assert!(parse("see https://x.org/a at 10:30", true).is_ok());
     }
 
     #[test]

@@ -192,8 +192,12 @@ impl Store {
 
     /// Stores new server items (one transaction) with their item ids.
     pub fn ingest_remote(&mut self, items: &[RemoteArticle], now: DateTime<Utc>) -> Result<IngestStats> {
+        if !self.rules.is_empty() {
+            self.reapply_if_changed(now)?;
+        }
         let tx = self.conn.transaction()?;
         let mut stats = IngestStats::default();
+        let before = super::rules::last_article_id(&tx)?;
         {
             let mut set_id =
                 tx.prepare_cached("UPDATE articles SET remote_id = ?3 WHERE feed_id = ?1 AND key = ?2")?;
@@ -201,6 +205,9 @@ impl Store {
                 upsert_article(&tx, item.feed, &item.article, now, &mut stats)?;
                 set_id.execute(params![item.feed.0, item.article.key, item.remote_id])?;
             }
+        }
+        if stats.new > 0 {
+            super::rules::apply_to_new(&tx, &self.rules, before, now)?;
         }
         tx.commit()?;
         Ok(stats)
@@ -367,6 +374,7 @@ mod tests {
             summary: None,
             content: Some(format!("<p>body {id}</p>")),
             enclosures: vec![],
+            categories: Vec::new(),
         }
     }
 
