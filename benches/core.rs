@@ -142,6 +142,7 @@ fn render_headlines(c: &mut Criterion) {
             zone: tidings::text::dates::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
             fixed: None,
         },
+        views: vec![],
     };
     let (mut app, _) = App::new(feeds, Keymap::default(), settings, (120, 40));
     let q = Query::default();

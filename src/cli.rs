@@ -63,6 +63,12 @@ pub enum RawCommand {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// The config's rules with what each matched in the last 30 days; `rules test QUERY`
+    /// shows what a rule would match.
+    Rules {
+        #[command(subcommand)]
+        action: Option<RulesAction>,
+    },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
     /// Add the feeds of an OPML file to the config (keeps its comments and layout).
@@ -143,6 +149,16 @@ pub struct MarkHow {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// How many stored articles a query matches (hidden ones too) and the newest of them.
+    Test {
+        query: String,
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        limit: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ConfigAction {
     /// Validate the config and print the paths in use.
     Check,
@@ -181,6 +197,11 @@ pub enum Command {
         json: bool,
     },
     ConfigCheck,
+    Rules,
+    RulesTest {
+        query: String,
+        limit: usize,
+    },
     Completions(clap_complete::Shell),
     Import(PathBuf),
     Export(Option<PathBuf>),
@@ -271,6 +292,13 @@ impl Cli {
                 action: ConfigAction::Check,
             }) => Command::ConfigCheck,
             Some(RawCommand::Completions { shell }) => Command::Completions(*shell),
+            Some(RawCommand::Rules { action: None }) => Command::Rules,
+            Some(RawCommand::Rules {
+                action: Some(RulesAction::Test { query, limit }),
+            }) => Command::RulesTest {
+                query: query.clone(),
+                limit: *limit,
+            },
             Some(RawCommand::Import { file }) => Command::Import(file.clone()),
             Some(RawCommand::Export { file }) => Command::Export(file.clone()),
             Some(RawCommand::Add {

@@ -46,7 +46,12 @@ impl Services {
             } => pending
                 .spawn(async move { Some(load_window(&store, generation, query, around, limit).await) }),
             Effect::LoadBody(id) => pending.spawn(async move { Some(load_body(&store, id).await) }),
-            Effect::LoadCounts { epoch } => pending.spawn(async move { load_counts(&store, epoch).await }),
+            Effect::LoadCounts { epoch, views } => {
+                pending.spawn(async move { load_counts(&store, epoch, views).await })
+            }
+            Effect::PreviewRule { generation, query } => {
+                pending.spawn(async move { Some(preview_rule(&store, generation, query).await) })
+            }
             Effect::Write(change) => {
                 let sync = self.sync.clone();
                 pending.spawn(async move { Some(nudged(sync, write(&store, change).await)) })
@@ -156,9 +161,19 @@ pub async fn load_body(store: &StoreHandle, id: ArticleId) -> Msg {
 }
 
 /// Unread counts, the starred count, feed errors and titles, from one read.
-pub async fn load_counts(store: &StoreHandle, epoch: u64) -> Option<Msg> {
+pub async fn load_counts(store: &StoreHandle, epoch: u64, views: Vec<String>) -> Option<Msg> {
     let r = store
         .read(move |s| -> crate::store::Result<StoreReply> {
+            let views = views
+                .into_iter()
+                .map(|v| {
+                    s.count(&Query {
+                        view: Some(v),
+                        unread_only: true,
+                        ..Default::default()
+                    })
+                })
+                .collect::<crate::store::Result<Vec<u64>>>()?;
             let starred = s.count(&Query {
                 starred_only: true,
                 ..Default::default()
@@ -169,6 +184,7 @@ pub async fn load_counts(store: &StoreHandle, epoch: u64) -> Option<Msg> {
                 starred,
                 errors: s.feed_errors()?,
                 titles: s.feed_titles()?,
+                views,
             })
         })
         .await;
@@ -214,12 +230,47 @@ pub async fn mark_all_read(store: &StoreHandle, query: Query) -> Msg {
 }
 
 pub async fn load_health(store: &StoreHandle) -> Option<Msg> {
+    // The writer holds the config's rules (the reader's connection has none).
+    let rules = store
+        .write(|s| s.rule_counts(chrono::Utc::now()))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .unwrap_or_default();
     let rows = store
         .read(|s| s.feeds(chrono::Utc::now()))
         .await
         .ok()
         .and_then(Result::ok)?;
-    Some(Msg::Store(StoreReply::Health(rows)))
+    Some(Msg::Store(StoreReply::Health(rows, rules)))
+}
+
+/// How many articles (hidden ones too) a rule typed so far matches, and the first five; a
+/// query that could never match says why, as the config would.
+pub async fn preview_rule(store: &StoreHandle, generation: u64, query: String) -> Msg {
+    let result = match crate::store::search::parse(&query, true) {
+        Err(e) => Err(e.to_string()),
+        Ok(_) => store
+            .read(
+                move |s| -> crate::store::Result<(u64, Vec<(crate::model::FeedId, String)>)> {
+                    let q = Query {
+                        search: Some(query),
+                        show_hidden: true,
+                        ..Default::default()
+                    };
+                    let first = s
+                        .headlines(&q, 0, 5)?
+                        .into_iter()
+                        .map(|a| (a.feed_id, a.title))
+                        .collect();
+                    Ok((s.count(&q)?, first))
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r.map_err(|e| e.to_string())),
+    };
+    Msg::Store(StoreReply::Preview { generation, result })
 }
 
 /// Fetches the article's page, extracts the article and caches it (searchable from then on).

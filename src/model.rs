@@ -64,6 +64,8 @@ pub struct ArticleSummary {
     pub published: Option<DateTime<Utc>>,
     pub read: bool,
     pub starred: bool,
+    /// The rule that hid it, when the view shows hidden articles.
+    pub hidden_by: Option<String>,
 }
 
 /// One article with its bodies, loaded only when it is opened.
@@ -78,6 +80,8 @@ pub struct ArticleBody {
     /// Full-article HTML extracted from the article's page and cached.
     pub full_html: Option<String>,
     pub enclosures: Vec<Enclosure>,
+    /// The rules that acted on it: (rule name, action).
+    pub rules: Vec<(String, String)>,
 }
 
 /// The state of a feed as the store knows it.
@@ -126,6 +130,8 @@ pub struct Query {
     pub search: Option<String>,
     /// Include articles a rule hid.
     pub show_hidden: bool,
+    /// A saved view's query, which holds as well as `search`.
+    pub view: Option<String>,
 }
 
 /// A feed with no new article for longer than this is flagged stale.

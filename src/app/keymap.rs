@@ -28,6 +28,8 @@ pub enum Action {
     OpenInBrowser,
     Search,
     ToggleUnreadOnly,
+    ToggleHidden,
+    RulePreview,
     RefreshAll,
     RefreshFeed,
     FullText,
@@ -306,6 +308,18 @@ pub const BINDINGS: &[Binding] = &[
         name: "toggle_unread_only",
         help: "show unread only / all",
         defaults: &[c('f')],
+    },
+    Binding {
+        action: Action::ToggleHidden,
+        name: "toggle_hidden",
+        help: "show / hide articles rules hid",
+        defaults: &[c('.')],
+    },
+    Binding {
+        action: Action::RulePreview,
+        name: "rule_preview",
+        help: "try a rule: matches as you type",
+        defaults: &[c('M')],
     },
     Binding {
         action: Action::RefreshAll,

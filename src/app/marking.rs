@@ -99,6 +99,7 @@ impl App {
     pub(super) fn load_counts(&self) -> Effect {
         Effect::LoadCounts {
             epoch: self.writes.epoch,
+            views: self.settings.views.iter().map(|v| v.query.clone()).collect(),
         }
     }
 

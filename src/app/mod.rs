@@ -5,7 +5,7 @@
 mod article;
 pub mod keymap;
 mod marking;
-mod modes;
+pub mod modes;
 pub mod msg;
 mod replies;
 mod sync;
@@ -43,6 +43,8 @@ pub struct FeedInfo {
 pub enum Source {
     AllUnread,
     Starred,
+    /// A saved view (`[[view]]`), by its place in the config.
+    View(usize),
     Tag(String),
     Feed(FeedId),
 }
@@ -77,6 +79,8 @@ pub enum Mode {
     Health {
         selected: usize,
     },
+    /// Typing a rule's query: how many articles it matches and the first of them, live.
+    RulePreview(modes::RulePreview),
     /// Typing the URL of a feed (or page) to add.
     AddFeed {
         input: String,
@@ -148,6 +152,8 @@ pub struct AppSettings {
     pub theme: crate::config::Theme,
     pub feed_order: FeedOrder,
     pub dates: crate::text::dates::DateStyle,
+    /// Saved views, listed under Starred.
+    pub views: Vec<crate::config::rule::ViewSpec>,
 }
 
 #[derive(Debug, Clone)]
@@ -172,6 +178,10 @@ pub struct App {
     pub starred: u64,
     /// Rows of the health view, loaded when it opens.
     pub health: Vec<crate::model::FeedState>,
+    /// Unread articles per saved view, in config order.
+    pub view_unread: Vec<u64>,
+    /// The rules with what they matched lately, for the health view.
+    pub rule_counts: Vec<crate::store::RuleCount>,
     /// The sync accounts as their last sync left them.
     pub accounts: Vec<AccountStatus>,
     /// Writes in flight, so counts read before they commit are not shown.
@@ -244,6 +254,8 @@ impl App {
             errors: HashMap::new(),
             starred: 0,
             health: Vec::new(),
+            view_unread: Vec::new(),
+            rule_counts: Vec::new(),
             accounts: Vec::new(),
             writes: Writes::default(),
             quit: false,
@@ -323,6 +335,7 @@ impl App {
             }
             Mode::Health { selected } => return self.on_health_key(k, selected),
             Mode::AddFeed { input } => return self.on_add_key(k, input),
+            Mode::RulePreview(p) => return self.on_rule_key(k, p),
             Mode::Normal => {}
         }
         // A key press is the user moving on: last action's message and error make way.
@@ -370,6 +383,22 @@ impl App {
                     None => vec![Effect::Refresh(None)],
                 },
             },
+            Action::ToggleHidden => {
+                self.show_hidden = !self.show_hidden;
+                self.status.message = Some(
+                    if self.show_hidden {
+                        "showing articles hidden by rules too (dimmed)"
+                    } else {
+                        "hiding what rules hide"
+                    }
+                    .into(),
+                );
+                self.change_view()
+            }
+            Action::RulePreview => {
+                self.mode = Mode::RulePreview(modes::RulePreview::default());
+                Vec::new()
+            }
             Action::ToggleUnreadOnly => {
                 self.unread_only = !self.unread_only;
                 self.status.message = Some(
@@ -494,12 +523,14 @@ impl App {
         if let Some(search) = &self.headlines.query.search {
             return Query {
                 search: Some(search.clone()),
+                show_hidden: self.show_hidden,
                 ..Query::default()
             };
         }
         let (scope, unread_only, starred_only) = match source {
             Source::AllUnread => (Scope::All, true, false),
             Source::Starred => (Scope::All, false, true),
+            Source::View(_) => (Scope::All, self.unread_only, false),
             Source::Tag(t) => (
                 Scope::Feeds(
                     self.feeds
@@ -519,6 +550,10 @@ impl App {
             starred_only,
             search: self.headlines.query.search.clone(),
             show_hidden: self.show_hidden,
+            view: match source {
+                Source::View(i) => self.settings.views.get(*i).map(|v| v.query.clone()),
+                _ => None,
+            },
         }
     }
 
@@ -681,6 +716,13 @@ impl App {
                 group: None,
             },
         ];
+        entries.extend(self.settings.views.iter().enumerate().map(|(i, v)| Entry {
+            source: Source::View(i),
+            label: format!("◆ {}", v.name),
+            unread: self.view_unread.get(i).copied().unwrap_or(0),
+            error: None,
+            group: None,
+        }));
         let mut tags: Vec<String> = self.feeds.iter().flat_map(|f| f.tags.clone()).collect();
         tags.sort_by_key(|t| t.to_lowercase());
         tags.dedup();

@@ -3,6 +3,39 @@
 use super::*;
 
 impl App {
+    /// Keys in the rule preview: typing asks again (the newest answer wins); Enter searches
+    /// for the query, Esc closes.
+    pub(super) fn on_rule_key(&mut self, k: KeyChord, mut p: RulePreview) -> Vec<Effect> {
+        match k.key {
+            Key::Esc => {
+                self.mode = Mode::Normal;
+                return Vec::new();
+            }
+            Key::Enter => {
+                self.mode = Mode::Normal;
+                self.focus = Focus::Headlines;
+                return self.set_search(Some(p.input).filter(|q| !q.trim().is_empty()));
+            }
+            Key::Backspace => {
+                p.input.pop();
+            }
+            Key::Char(c) if !k.ctrl && !k.alt => p.input.push(c),
+            _ => return Vec::new(),
+        }
+        p.generation += 1;
+        let fx = if p.input.trim().is_empty() {
+            p.result = None;
+            Vec::new()
+        } else {
+            vec![Effect::PreviewRule {
+                generation: p.generation,
+                query: p.input.clone(),
+            }]
+        };
+        self.mode = Mode::RulePreview(p);
+        fx
+    }
+
     pub(super) fn on_search_key(
         &mut self,
         k: KeyChord,
@@ -112,3 +145,15 @@ impl App {
         self.reload(Around::Offset(0), true)
     }
 }
+
+/// The rule preview's state: what is typed and the answer to the newest query.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RulePreview {
+    pub input: String,
+    pub generation: u64,
+    /// The match count and the first matches (feed, title), or why it cannot match.
+    pub result: Option<PreviewResult>,
+}
+
+/// What a rule matches: the count and the first matches (feed, title), or why it cannot.
+pub type PreviewResult = Result<(u64, Vec<(crate::model::FeedId, String)>), String>;

@@ -59,6 +59,13 @@ pub enum StoreReply {
         errors: Vec<(FeedId, String)>,
         /// Feed titles from the feeds themselves.
         titles: Vec<(FeedId, String)>,
+        /// Unread per saved view.
+        views: Vec<u64>,
+    },
+    /// What a rule being typed matches, or why it cannot.
+    Preview {
+        generation: u64,
+        result: super::modes::PreviewResult,
     },
     MarkedAll {
         ids: Vec<ArticleId>,
@@ -74,8 +81,8 @@ pub enum StoreReply {
     Undone {
         change: Change,
     },
-    /// Per-feed health for the health view.
-    Health(Vec<crate::model::FeedState>),
+    /// Per-feed health for the health view, and the rules with their recent matches.
+    Health(Vec<crate::model::FeedState>, Vec<crate::store::RuleCount>),
     /// The extracted full article (already cached in the store), or why there is none.
     FullText {
         id: ArticleId,
@@ -124,6 +131,13 @@ pub enum Effect {
     /// Unread and starred counts; `epoch` tells a reply that raced a write from a current one.
     LoadCounts {
         epoch: u64,
+        /// The saved views' queries, whose unread articles are counted too.
+        views: Vec<String>,
+    },
+    /// How many articles a rule being typed matches, and the first of them.
+    PreviewRule {
+        generation: u64,
+        query: String,
     },
     Write(Change),
     /// Write the reverse of an earlier change; reported as undone once committed.

@@ -20,7 +20,9 @@ impl App {
                 starred,
                 errors,
                 titles,
+                views,
             } => {
+                self.view_unread = views;
                 for (id, title) in titles {
                     if let Some(f) = self.feeds.iter_mut().find(|f| f.id == id && !f.named) {
                         f.name = crate::text::sanitize_line(&title);
@@ -31,8 +33,17 @@ impl App {
                 self.rebuild_entries();
                 fx
             }
-            StoreReply::Health(rows) => {
+            StoreReply::Preview { generation, result } => {
+                if let Mode::RulePreview(p) = &mut self.mode
+                    && p.generation == generation
+                {
+                    p.result = Some(result);
+                }
+                Vec::new()
+            }
+            StoreReply::Health(rows, rules) => {
                 self.health = rows;
+                self.rule_counts = rules;
                 if let Mode::Health { selected } = &mut self.mode {
                     *selected = (*selected).min(self.health.len().saturating_sub(1));
                 }

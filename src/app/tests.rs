@@ -42,6 +42,7 @@ fn row(id: i64, feed: i64, read: bool) -> ArticleSummary {
         published: None,
         read,
         starred: false,
+        hidden_by: None,
     }
 }
 
@@ -53,6 +54,7 @@ fn settings() -> AppSettings {
         theme: crate::config::Theme::default(),
         feed_order: crate::config::FeedOrder::Tag,
         dates: crate::text::dates::DateStyle::default(),
+        views: vec![],
     }
 }
 
@@ -75,6 +77,7 @@ fn app_with(rows: Vec<ArticleSummary>) -> App {
         starred: 0,
         errors: vec![],
         titles: vec![],
+        views: vec![],
     }));
     app
 }
@@ -199,12 +202,13 @@ fn counts(app: &App, epoch: u64, unread: u64) -> Msg {
         starred: 0,
         errors: vec![],
         titles: vec![],
+        views: vec![],
     })
 }
 
 fn asked_epoch(fx: &[Effect]) -> Option<u64> {
     fx.iter().find_map(|e| match e {
-        Effect::LoadCounts { epoch } => Some(*epoch),
+        Effect::LoadCounts { epoch, .. } => Some(*epoch),
         _ => None,
     })
 }
@@ -443,6 +447,7 @@ fn article_pane_scrolls_and_opens_numbered_links() {
         )),
         full_html: None,
         enclosures: vec![],
+        rules: Vec::new(),
     };
     app.update(Msg::Store(StoreReply::Body {
         id: ArticleId(10),
@@ -490,6 +495,7 @@ fn teaser_body() -> ArticleBody {
         content_html: None,
         full_html: None,
         enclosures: vec![],
+        rules: Vec::new(),
     }
 }
 
@@ -573,10 +579,10 @@ fn health_view_applies_a_redirect_and_closes() {
         redirect_url: redirect.map(str::to_string),
         ..Default::default()
     };
-    app.update(Msg::Store(StoreReply::Health(vec![
-        feed(1, None),
-        feed(2, Some("https://new.example/2")),
-    ])));
+    app.update(Msg::Store(StoreReply::Health(
+        vec![feed(1, None), feed(2, Some("https://new.example/2"))],
+        vec![],
+    )));
     assert!(app.update(key('p')).is_empty());
     assert!(app.status.error.is_some(), "no redirect on the first feed");
     app.update(key('j'));
@@ -694,6 +700,7 @@ fn the_feed_list_follows_the_chosen_order() {
             starred: 0,
             errors: vec![],
             titles: vec![],
+            views: vec![],
         }));
         app.entries.iter().map(|e| e.label.clone()).collect::<Vec<_>>()
     };

@@ -49,6 +49,7 @@ pub fn run(ctx: &Session, args: &ListArgsValid) -> Result<i32> {
         starred_only: args.starred,
         search: args.search.clone(),
         show_hidden: args.hidden,
+        view: None,
     };
     if args.count {
         let n = store.count(&query)?;
@@ -74,6 +75,10 @@ pub fn run(ctx: &Session, args: &ListArgsValid) -> Result<i32> {
                     "published": a.published.map(|p| p.to_rfc3339()),
                     "read": a.read,
                     "starred": a.starred,
+                    "hidden_by": a.hidden_by,
+                    "rules": store.explain(a.id).unwrap_or_default().into_iter()
+                        .map(|(rule, action)| serde_json::json!({"rule": rule, "action": action}))
+                        .collect::<Vec<_>>(),
                 })
             })
             .collect();

@@ -5,6 +5,7 @@ pub mod add;
 pub mod list;
 pub mod opml;
 pub mod refresh;
+pub mod rules;
 pub mod show;
 pub mod sync;
 
@@ -47,6 +48,8 @@ pub fn run(command: Command, paths: Paths) -> Result<i32> {
                 Command::Show { id, width, full } => show::run(&ctx, id, width, full),
                 Command::Mark { ids, mark } => mark_cmd(&ctx, &ids, mark),
                 Command::Feeds { json } => feeds(&ctx, json),
+                Command::Rules => rules::list(&ctx),
+                Command::RulesTest { query, limit } => rules::test(&ctx, &query, limit),
                 Command::Import(file) => opml::import(&ctx, &file),
                 Command::Export(file) => opml::export(&ctx, file.as_deref()),
                 Command::Add {

@@ -124,7 +124,7 @@ async fn mark_all_read_returns_the_ids_it_changed_and_counts_follow() {
         panic!("mark all")
     };
     assert_eq!(ids.len(), 3);
-    match load_counts(&e.store, 4).await {
+    match load_counts(&e.store, 4, vec![]).await {
         Some(Msg::Store(StoreReply::Counts { epoch, unread, .. })) => {
             assert_eq!(epoch, 4);
             assert_eq!(unread.iter().map(|(_, n)| n).sum::<u64>(), 0);
@@ -159,7 +159,7 @@ async fn a_write_for_an_article_that_is_gone_is_still_answered() {
 async fn health_rows_come_from_the_store() {
     let e = env().await;
     match load_health(&e.store).await {
-        Some(Msg::Store(StoreReply::Health(rows))) => {
+        Some(Msg::Store(StoreReply::Health(rows, _))) => {
             assert_eq!(rows.len(), 1);
             assert_eq!(rows[0].total, 3);
         }

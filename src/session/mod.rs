@@ -272,6 +272,7 @@ pub fn app_settings(config: &Config) -> AppSettings {
         theme: config.theme,
         feed_order: config.settings.feed_order,
         dates: date_style(config),
+        views: config.views.clone(),
     }
 }
 

@@ -391,7 +391,8 @@ impl Store {
     pub fn headlines(&self, q: &Query, offset: usize, limit: usize) -> Result<Vec<ArticleSummary>> {
         let (where_sql, mut args) = where_clause_for(q, true);
         let sql = format!(
-            "SELECT a.id, a.feed_id, a.title, a.link, a.author, a.published, a.read, a.starred
+            "SELECT a.id, a.feed_id, a.title, a.link, a.author, a.published, a.read, a.starred,
+                a.hidden_by
              FROM articles a {where_sql}
              ORDER BY a.sort_ts DESC, a.id DESC LIMIT ? OFFSET ?"
         );
@@ -440,31 +441,40 @@ impl Store {
 
     /// One article with its bodies.
     pub fn body(&self, id: ArticleId) -> Result<Option<ArticleBody>> {
-        self.conn
+        let body = self
+            .conn
             .query_row(
                 "SELECT a.id, a.feed_id, a.title, a.link, a.author, a.published, a.read, a.starred,
-                    f.url, f.title, a.updated, b.summary, b.content, b.full_html, b.enclosures
+                    a.hidden_by, f.url, f.title, a.updated, b.summary, b.content, b.full_html,
+                    b.enclosures
                  FROM articles a JOIN feeds f ON f.id = a.feed_id
                  LEFT JOIN bodies b ON b.article_id = a.id WHERE a.id = ?1",
                 [id.0],
                 |r| {
-                    let enclosures: Option<String> = r.get(14)?;
+                    let enclosures: Option<String> = r.get(15)?;
                     Ok(ArticleBody {
                         summary: summary_row(r)?,
-                        feed_url: r.get(8)?,
-                        feed_title: r.get(9)?,
-                        updated: from_ts(r.get(10)?),
-                        summary_html: r.get(11)?,
-                        content_html: r.get(12)?,
-                        full_html: r.get(13)?,
+                        feed_url: r.get(9)?,
+                        feed_title: r.get(10)?,
+                        updated: from_ts(r.get(11)?),
+                        summary_html: r.get(12)?,
+                        content_html: r.get(13)?,
+                        full_html: r.get(14)?,
                         enclosures: enclosures
                             .and_then(|e| serde_json::from_str::<Vec<Enclosure>>(&e).ok())
                             .unwrap_or_default(),
+                        rules: Vec::new(),
                     })
                 },
             )
-            .optional()
-            .map_err(Into::into)
+            .optional()?;
+        match body {
+            Some(mut b) => {
+                b.rules = self.explain(id)?;
+                Ok(Some(b))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Caches extracted full-article HTML.
@@ -692,6 +702,7 @@ fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleSummary> {
         published: from_ts(r.get(5)?),
         read: r.get(6)?,
         starred: r.get(7)?,
+        hidden_by: r.get(8)?,
     })
 }
 
@@ -724,9 +735,11 @@ fn where_clause_for(q: &Query, ordered: bool) -> (String, Vec<Value>) {
     if q.starred_only {
         parts.push("a.starred = 1".into());
     }
-    for (sql, values) in q.search.as_deref().map(search::conditions).unwrap_or_default() {
-        parts.push(sql);
-        args.extend(values);
+    for text in [q.view.as_deref(), q.search.as_deref()].into_iter().flatten() {
+        for (sql, values) in search::conditions(text) {
+            parts.push(sql);
+            args.extend(values);
+        }
     }
     if parts.is_empty() {
         (String::new(), args)

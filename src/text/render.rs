@@ -448,6 +448,20 @@ fn header_lines(
                 .map(|l| Line::plain(l, DIM)),
         );
     }
+    if !body.rules.is_empty() {
+        // Which rules acted, so a rule is never a mystery: "rule: mute crypto (hide)".
+        let acted: Vec<String> = body
+            .rules
+            .iter()
+            .map(|(name, action)| format!("{} ({action})", super::sanitize_line(name)))
+            .collect();
+        let label = if acted.len() == 1 { "rule" } else { "rules" };
+        lines.extend(
+            wrap::wrap(&format!("{label}: {}", acted.join(", ")), width)
+                .into_iter()
+                .map(|l| Line::plain(l, DIM)),
+        );
+    }
     if let Some(n) = note {
         lines.push(Line::plain(wrap::truncate(&super::sanitize_line(n), width), DIM));
     }
@@ -525,6 +539,7 @@ mod tests {
                 published: None,
                 read: false,
                 starred: false,
+                hidden_by: None,
             },
             feed_url: "https://example.org/feed".into(),
             feed_title: None,
@@ -537,6 +552,7 @@ mod tests {
                 mime: Some("audio/mpeg".into()),
                 length: Some(1000),
             }],
+            rules: Vec::new(),
         };
         let r = render_article_with(&body, "Feed", 40, None, &Default::default());
         let text: Vec<String> = r.lines.iter().map(|l| l.text()).collect();

@@ -23,11 +23,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
     let now = Utc::now();
     let width = inner.width as usize;
     let mut lines = account_lines(app, width, theme, now);
+    lines.extend(rule_lines(app, width, theme));
     let height = (inner.height as usize).saturating_sub(lines.len());
     let per_feed = 2;
     let first = first_visible(selected, height / per_feed);
     for (i, f) in app.health.iter().enumerate().skip(first) {
-        if lines.len() + per_feed > height + app.accounts.len() * 2 {
+        if lines.len() + per_feed > inner.height as usize {
             break;
         }
         let name = app
@@ -85,6 +86,30 @@ fn account_lines(app: &App, width: usize, theme: &Theme, now: chrono::DateTime<U
         )));
     }
     lines
+}
+
+/// One line per rule: what it does and how much it matched in the last 30 days, so a rule
+/// that matches nothing is seen.
+fn rule_lines(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    app.rule_counts
+        .iter()
+        .map(|r| {
+            let text = format!(
+                "rule {} (line {}): {} · {} matches in 30 days{}",
+                sanitize_line(&r.name),
+                r.line,
+                r.action,
+                r.recent,
+                if r.active { "" } else { " · expired" }
+            );
+            let style = if r.recent == 0 || !r.active {
+                Style::default().fg(theme.read)
+            } else {
+                Style::default()
+            };
+            Line::from(Span::styled(wrap::truncate(&text, width), style))
+        })
+        .collect()
 }
 
 /// The first feed drawn so that the selected one is the last that fits, or fits as is.

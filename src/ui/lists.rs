@@ -116,7 +116,12 @@ pub fn draw_headlines(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Them
             lines.push(Line::from(Span::styled("…", Style::default().fg(theme.read))));
             continue;
         };
-        let star = if row.starred { "★" } else { " " };
+        // A hidden article (listed with the show-hidden toggle) is marked and dimmed.
+        let star = match (row.starred, row.hidden_by.is_some()) {
+            (true, _) => "★",
+            (false, true) => "⊘",
+            (false, false) => " ",
+        };
         let date = row
             .published
             .map(|p| fit(&app.settings.dates.short(p, now), 6))
@@ -133,6 +138,9 @@ pub fn draw_headlines(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Them
         } else {
             Style::default().add_modifier(Modifier::BOLD)
         };
+        if row.hidden_by.is_some() {
+            style = style.add_modifier(Modifier::DIM | Modifier::ITALIC);
+        }
         if i == h.selected {
             style = style.bg(theme.selection_bg);
             if focused {

@@ -5,6 +5,7 @@ mod article;
 mod health;
 mod help;
 mod lists;
+mod preview;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -32,6 +33,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
     }
     if let Mode::Health { selected } = app.mode {
         health::draw(frame, main, app, selected, theme);
+    }
+    if let Mode::RulePreview(p) = &app.mode {
+        preview::draw(frame, main, app, p, theme);
     }
     draw_status(frame, status, app, theme);
     if app.mode == Mode::Help {

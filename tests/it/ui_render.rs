@@ -51,6 +51,7 @@ fn row(id: i64, feed: i64, title: &str, read: bool, starred: bool) -> ArticleSum
             .single(),
         read,
         starred,
+        hidden_by: None,
     }
 }
 
@@ -93,6 +94,7 @@ fn app(size: (u16, u16)) -> App {
             zone: tidings::text::dates::Zone::Fixed(chrono::FixedOffset::east_opt(0).expect("utc")),
             fixed: None,
         },
+        views: vec![],
     };
     let (mut app, _) = App::new(feeds(), Keymap::default(), settings, size);
     let generation = app.headlines.generation;
@@ -102,6 +104,7 @@ fn app(size: (u16, u16)) -> App {
         starred: 1,
         errors: vec![(FeedId(2), "HTTP 500".into())],
         titles: vec![],
+        views: vec![],
     }));
     app.update(Msg::Store(StoreReply::Window {
         generation,
@@ -142,6 +145,7 @@ fn open_article(app: &mut App) {
         ),
         full_html: None,
         enclosures: vec![Enclosure { url: "https://example.org/ep.mp3".into(), mime: Some("audio/mpeg".into()), length: Some(12_345_678) }],
+        rules: Vec::new(),
     };
     app.update(Msg::Store(StoreReply::Body {
         id: ArticleId(9),
