@@ -95,7 +95,6 @@ pub fn unsubscribe(ctx: &Session, account: &str, needle: &str) -> Result<i32> {
     let accounts = ctx.sync_accounts(Some(account))?;
     let (store, _) = ctx.open_store()?;
     let feeds = store.feeds(chrono::Utc::now())?;
-    drop(store);
     let matching: Vec<_> = feeds
         .iter()
         .filter(|f| f.account.as_deref() == Some(account))
@@ -108,7 +107,8 @@ pub fn unsubscribe(ctx: &Session, account: &str, needle: &str) -> Result<i32> {
         ))
         .into());
     };
-    let remote = crate::store::Store::open(&ctx.paths.database())?.remote_feed_id(feed.id)?;
+    let remote = store.remote_feed_id(feed.id)?;
+    drop(store);
     let Some(remote) = remote else {
         return Err(UsageError(format!("'{needle}' is not a feed of account '{account}'")).into());
     };

@@ -26,7 +26,7 @@ use crate::model::{
 pub use feeds::WantedFeed;
 pub use handle::StoreHandle;
 pub use rules::{Explanation, RuleCount};
-pub use sync::{RemoteArticle, item_key};
+pub use sync::{RemoteArticle, item_key, parse_item_key};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -353,7 +353,7 @@ impl Store {
 }
 
 /// The item id in a long-form key, if `key` is one.
-fn parse_item_key(key: &str) -> Option<i64> {
+pub fn parse_item_key(key: &str) -> Option<i64> {
     let hex = key.strip_prefix("tag:google.com,2005:reader/item/")?;
     u64::from_str_radix(hex, 16).ok().map(|v| v as i64)
 }

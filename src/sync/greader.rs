@@ -446,9 +446,10 @@ fn number_or_string(v: &Value) -> Option<i64> {
 /// An item id in either form.
 pub fn parse_item_id(s: &str) -> Option<i64> {
     let s = s.trim();
-    match s.strip_prefix("tag:google.com,2005:reader/item/") {
-        Some(hex) => u64::from_str_radix(hex, 16).ok().map(|v| v as i64),
-        None => s.parse::<i64>().ok(),
+    if s.starts_with("tag:") {
+        crate::store::parse_item_key(s)
+    } else {
+        s.parse::<i64>().ok()
     }
 }
 
