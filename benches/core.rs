@@ -118,6 +118,77 @@ fn queries(c: &mut Criterion) {
     });
 }
 
+/// What the rule preview does at one keystroke: parse strictly, then count and fetch the first
+/// five matches (the UI's `preview_rule`, without the channel hop).
+fn preview_keystroke(s: &Store, typed: &str) -> u64 {
+    match tidings::store::search::parse(typed, true) {
+        Ok(_) => s.preview(typed, 5).expect("preview").0,
+        Err(_) => 0,
+    }
+}
+
+/// Rules as a user types them into the preview, one keystroke at a time: words, OR, an
+/// exclusion, a field, a regex over titles.
+const TYPED_RULES: &[&str] = &[
+    "title:headline 12 OR newsworthy",
+    "something -title:\"feed 7\"",
+    "title:/headline 1[0-9]{3} of/",
+];
+
+fn rule_preview(c: &mut Criterion) {
+    let (_d, s, _) = populated(100_000);
+    let prefixes = |q: &'static str| -> Vec<&'static str> {
+        q.char_indices()
+            .skip(1)
+            .map(|(i, _)| &q[..i])
+            .chain([q])
+            .collect()
+    };
+    // Median over every keystroke of every rule (each keystroke's own median of five runs).
+    let mut per_key: Vec<(std::time::Duration, &str)> = Vec::new();
+    for q in TYPED_RULES {
+        for p in prefixes(q) {
+            let mut t: Vec<_> = (0..5)
+                .map(|_| {
+                    let t0 = std::time::Instant::now();
+                    black_box(preview_keystroke(&s, p));
+                    t0.elapsed()
+                })
+                .collect();
+            t.sort();
+            per_key.push((t[2], p));
+        }
+    }
+    per_key.sort();
+    let at = |f: f64| per_key[((per_key.len() - 1) as f64 * f) as usize].0;
+    let slowest = per_key.last().expect("keystrokes");
+    println!(
+        "rule preview, 100k articles, {} keystrokes: median {:?}, p90 {:?}, slowest {:?} at {:?}",
+        per_key.len(),
+        at(0.5),
+        at(0.9),
+        slowest.0,
+        slowest.1
+    );
+    for q in TYPED_RULES {
+        let keys = prefixes(q);
+        c.bench_function(
+            &format!("rule preview per keystroke, typing {q:?}, 100k articles"),
+            |b| {
+                b.iter_custom(|iters| {
+                    let t0 = std::time::Instant::now();
+                    for _ in 0..iters {
+                        for p in &keys {
+                            black_box(preview_keystroke(&s, p));
+                        }
+                    }
+                    t0.elapsed() / keys.len() as u32
+                })
+            },
+        );
+    }
+}
+
 fn render_headlines(c: &mut Criterion) {
     let (_d, s, ids) = populated(100_000);
     let feeds: Vec<FeedInfo> = ids
@@ -188,6 +259,6 @@ fn render_article(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
-    targets = parse_and_store, queries, render_headlines, render_article
+    targets = parse_and_store, queries, rule_preview, render_headlines, render_article
 }
 criterion_main!(benches);

@@ -3,6 +3,8 @@
 //! loop only collects their messages. Tested against a temporary store, without a terminal.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -23,6 +25,9 @@ pub struct Services {
     pub poller: mpsc::Sender<PollerCmd>,
     /// The sync task, when the config has accounts: told to push after each local mark.
     pub sync: Option<mpsc::Sender<SyncCmd>>,
+    /// The newest rule preview asked for: an older one still queued for the reader is
+    /// skipped, so fast typing never waits behind queries nobody will see.
+    pub newest_preview: Arc<AtomicU64>,
 }
 
 /// What the loop itself must do after an effect.
@@ -50,7 +55,9 @@ impl Services {
                 pending.spawn(async move { load_counts(&store, epoch, views).await })
             }
             Effect::PreviewRule { generation, query } => {
-                pending.spawn(async move { Some(preview_rule(&store, generation, query).await) })
+                self.newest_preview.store(generation, Ordering::Relaxed);
+                let newest = self.newest_preview.clone();
+                pending.spawn(async move { preview_rule(&store, generation, query, &newest).await })
             }
             Effect::Write(change) => {
                 let sync = self.sync.clone();
@@ -247,30 +254,37 @@ pub async fn load_health(store: &StoreHandle) -> Option<Msg> {
 
 /// How many articles (hidden ones too) a rule typed so far matches, and the first five; a
 /// query that could never match says why, as the config would.
-pub async fn preview_rule(store: &StoreHandle, generation: u64, query: String) -> Msg {
+/// Nothing when a newer preview was asked for before this one reached the reader.
+pub async fn preview_rule(
+    store: &StoreHandle,
+    generation: u64,
+    query: String,
+    newest: &Arc<AtomicU64>,
+) -> Option<Msg> {
+    type Answer = crate::store::Result<(u64, Vec<(crate::model::FeedId, String)>)>;
     let result = match crate::store::search::parse(&query, true) {
         Err(e) => Err(e.to_string()),
-        Ok(_) => store
-            .read(
-                move |s| -> crate::store::Result<(u64, Vec<(crate::model::FeedId, String)>)> {
-                    let q = Query {
-                        search: Some(query),
-                        show_hidden: true,
-                        ..Default::default()
-                    };
-                    let first = s
-                        .headlines(&q, 0, 5)?
-                        .into_iter()
-                        .map(|a| (a.feed_id, a.title))
-                        .collect();
-                    Ok((s.count(&q)?, first))
-                },
-            )
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|r| r.map_err(|e| e.to_string())),
+        Ok(_) => {
+            let newest = newest.clone();
+            let answer = store
+                .read(move |s| -> Option<Answer> {
+                    if newest.load(Ordering::Relaxed) != generation {
+                        return None;
+                    }
+                    Some(
+                        s.preview(&query, 5)
+                            .map(|(n, first)| (n, first.into_iter().map(|a| (a.feed_id, a.title)).collect())),
+                    )
+                })
+                .await;
+            match answer {
+                Ok(None) => return None,
+                Ok(Some(r)) => r.map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            }
+        }
     };
-    Msg::Store(StoreReply::Preview { generation, result })
+    Some(Msg::Store(StoreReply::Preview { generation, result }))
 }
 
 /// Fetches the article's page, extracts the article and caches it (searchable from then on).

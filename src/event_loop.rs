@@ -110,6 +110,7 @@ async fn ui_main(session: Session, store: StoreHandle) -> Result<i32> {
         config_path: session.config.path.clone(),
         poller: poller_tx.clone(),
         sync: sync_tx,
+        newest_preview: Default::default(),
     };
     let signals = Signals::new().context("cannot watch for signals")?;
     let (keymap, app_settings) = (Keymap::new(&session.config.keys), app_settings(&session.config));

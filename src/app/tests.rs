@@ -793,3 +793,82 @@ fn a_failing_server_is_said_and_cleared_by_the_next_sync() {
             .starts_with("synced 0m ago · 1 feeds")
     );
 }
+
+fn preview_asked(fx: &[Effect]) -> Option<(u64, String)> {
+    fx.iter().find_map(|e| match e {
+        Effect::PreviewRule { generation, query } => Some((*generation, query.clone())),
+        _ => None,
+    })
+}
+
+#[test]
+fn the_rule_preview_asks_per_keystroke_keeps_only_the_newest_answer_and_enter_searches() {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    app.update(key('M'));
+    assert!(matches!(app.mode, Mode::RulePreview(_)));
+    let (first, q) = preview_asked(&app.update(key('r'))).expect("asks at the first key");
+    assert_eq!(q, "r");
+    let (second, q) = preview_asked(&app.update(key('s'))).expect("asks again");
+    assert_eq!(q, "rs");
+    assert!(second > first);
+    // The answer to the older query arrives late: it is dropped.
+    app.update(Msg::Store(StoreReply::Preview {
+        generation: first,
+        result: Ok((99, vec![(FeedId(1), "stale".into())])),
+    }));
+    let Mode::RulePreview(p) = &app.mode else {
+        panic!("still previewing")
+    };
+    assert_eq!(p.result, None);
+    app.update(Msg::Store(StoreReply::Preview {
+        generation: second,
+        result: Err("unknown field 'x'".into()),
+    }));
+    let Mode::RulePreview(p) = &app.mode else {
+        panic!("still previewing")
+    };
+    assert_eq!(p.result, Some(Err("unknown field 'x'".into())));
+    // Backspace to nothing asks nothing and clears the answer.
+    app.update(special(Key::Backspace));
+    assert_eq!(preview_asked(&app.update(special(Key::Backspace))), None);
+    let Mode::RulePreview(p) = &app.mode else {
+        panic!("still previewing")
+    };
+    assert_eq!(p.result, None);
+    for c in "rust".chars() {
+        app.update(key(c));
+    }
+    let fx = app.update(special(Key::Enter));
+    assert!(matches!(app.mode, Mode::Normal));
+    assert_eq!(app.focus, Focus::Headlines);
+    let (_, q) = window_effect(&fx).expect("Enter searches for the rule's query");
+    assert_eq!(q.search.as_deref(), Some("rust"));
+}
+
+#[test]
+fn esc_leaves_the_rule_preview_without_searching() {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    app.update(key('M'));
+    app.update(key('x'));
+    let fx = app.update(special(Key::Esc));
+    assert!(matches!(app.mode, Mode::Normal));
+    assert_eq!(window_effect(&fx), None);
+}
+
+#[test]
+fn the_hidden_toggle_asks_for_hidden_articles_and_back() {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    let fx = app.update(key('.'));
+    let (_, q) = window_effect(&fx).expect("reloads the view");
+    assert!(q.show_hidden);
+    assert!(
+        app.status
+            .message
+            .as_deref()
+            .expect("a message")
+            .contains("hidden")
+    );
+    let fx = app.update(key('.'));
+    let (_, q) = window_effect(&fx).expect("reloads the view");
+    assert!(!q.show_hidden);
+}

@@ -6,7 +6,6 @@ use anyhow::Result;
 use chrono::Utc;
 
 use super::{Session, UsageError, write_stdout};
-use crate::model::Query;
 use crate::text::sanitize_line;
 
 pub fn list(ctx: &Session) -> Result<i32> {
@@ -36,13 +35,7 @@ pub fn test(ctx: &Session, query: &str, limit: usize) -> Result<i32> {
     crate::store::search::parse(query, true)
         .map_err(|e| UsageError(format!("the rule would never match: {e}")))?;
     let (store, _) = ctx.open_store_to_read()?;
-    let q = Query {
-        search: Some(query.to_string()),
-        show_hidden: true,
-        ..Query::default()
-    };
-    let n = store.count(&q)?;
-    let rows = store.headlines(&q, 0, limit)?;
+    let (n, rows) = store.preview(query, limit)?;
     let titles = store.feed_titles()?;
     let mut out = format!("{n} articles match\n");
     for a in rows {

@@ -96,6 +96,10 @@ fn from_ts(v: Option<i64>) -> Option<DateTime<Utc>> {
     v.and_then(|s| Utc.timestamp_opt(s, 0).single())
 }
 
+/// Room for the store's own statements plus one per rule at ingest (the default 16 would make
+/// 50 rules recompile theirs for every feed).
+const STATEMENT_CACHE: usize = 256;
+
 impl Store {
     /// Opens (creating if needed) and migrates the database at `path`.
     ///
@@ -127,14 +131,19 @@ impl Store {
         if !mode.eq_ignore_ascii_case("wal") {
             tracing::warn!(mode, "WAL journal mode not available");
         }
-        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
-            .map_err(|e| open_err(e.to_string()))?;
+        // `scratch` holds the rules' index of an ingest's new articles (rules::open_scratch):
+        // in memory, never written to the file or its journal.
+        conn.execute_batch(
+            "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; ATTACH DATABASE ':memory:' AS scratch;",
+        )
+        .map_err(|e| open_err(e.to_string()))?;
         // Every write transaction takes the write lock when it begins, where the busy timeout
         // waits for another process's. A deferred one that reads first and writes later fails
         // at once with "database is locked" when another process committed in between (a
         // refresh lost its feed to a `tidings mark` that way).
         conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         search::register_regexp(&conn).map_err(|e| open_err(e.to_string()))?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
@@ -195,6 +204,7 @@ impl Store {
             )));
         }
         search::register_regexp(&conn).map_err(|e| open_err(e.to_string()))?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -249,8 +259,9 @@ impl Store {
             params![feed.0, meta.title, meta.site_link],
         )?;
         let before = rules::last_article_id(&tx)?;
+        let ruled = rules::open_scratch(&tx, &self.rules)?;
         for a in articles {
-            upsert_article(&tx, feed, a, now, &mut stats)?;
+            upsert_article(&tx, feed, a, now, &mut stats, ruled)?;
         }
         if stats.new > 0 {
             rules::apply_to_new(&tx, &self.rules, before, now)?;
@@ -750,12 +761,15 @@ fn where_clause_for(q: &Query, ordered: bool) -> (String, Vec<Value>) {
 
 /// Inserts or updates one article with its body and index row. Unchanged articles (most of
 /// every refresh) cost a lookup and a hash, nothing more; pruned ones never come back.
+/// With `ruled`, a new article's index text also goes to the rules' scratch index (see
+/// [`rules::open_scratch`]).
 fn upsert_article(
     tx: &rusqlite::Transaction<'_>,
     feed: FeedId,
     a: &NewArticle,
     now: DateTime<Utc>,
     stats: &mut IngestStats,
+    ruled: bool,
 ) -> Result<()> {
     let hash = content_hash(a);
     let existing: Option<(i64, String)> = tx
@@ -814,6 +828,9 @@ fn upsert_article(
     let body = search::body_text(a.summary.as_deref(), a.content.as_deref(), None);
     tx.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute(params![id, a.title, body])?;
+    if ruled {
+        rules::add_to_scratch(tx, id, &a.title, &body)?;
+    }
     Ok(())
 }
 

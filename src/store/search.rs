@@ -4,6 +4,7 @@
 //! parameter; FTS syntax in the input is always quoted.
 
 use rusqlite::types::Value;
+use std::collections::HashMap;
 
 use super::{Result, Store};
 use crate::model::ArticleId;
@@ -77,6 +78,15 @@ pub struct Expr {
 }
 
 impl Expr {
+    /// Whether it looks words up in the full-text index (and so needs the new articles in
+    /// the rules' scratch index at ingest).
+    pub fn uses_full_text(&self) -> bool {
+        self.groups.iter().flatten().any(|t| {
+            matches!(t.matcher, Matcher::Words { .. })
+                && matches!(t.field, Field::Any | Field::Title | Field::Content)
+        })
+    }
+
     pub fn is_empty(&self) -> bool {
         self.groups.iter().all(Vec::is_empty)
     }
@@ -281,8 +291,22 @@ fn field_text(field: Field) -> &'static str {
     }
 }
 
-/// One term as SQL on `a` (articles), with its parameters.
-fn term_sql(t: &Term) -> (String, Vec<Value>) {
+/// Which full-text index words are looked up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Index {
+    /// Every stored article's (`search`).
+    Stored,
+    /// Only the articles the ingest under way added (`scratch.ruled`, filled for the rules): a
+    /// lookup in the whole index reads every stored article's postings for the word (all of
+    /// them, for a prefix), which made 50 rules cost more than the ingest itself.
+    Fresh,
+}
+
+/// One term as SQL on `a` (articles), with its parameters. The left side of every LIKE is an
+/// expression, never a bare column: SQLite re-prepares a statement each time a LIKE pattern on
+/// a bare column is bound (its LIKE optimisation depends on the value), which rules, run per
+/// feed with the same pattern, paid on every ingest.
+fn term_sql(t: &Term, index: Index) -> (String, Vec<Value>) {
     let (sql, args) = match &t.matcher {
         Matcher::Regex(p) => (format!("regexp(?, {})", field_text(t.field)), vec![Value::Text(p.clone())]),
         Matcher::Words { words, phrase, raw } => match t.field {
@@ -292,21 +316,22 @@ fn term_sql(t: &Term) -> (String, Vec<Value>) {
                     Field::Content => Some("body"),
                     _ => None,
                 };
-                (
-                    "a.id IN (SELECT rowid FROM search WHERE search MATCH ?)".to_string(),
-                    vec![Value::Text(fts_expr(words, *phrase, column))],
-                )
+                let sql = match index {
+                    Index::Stored => "a.id IN (SELECT rowid FROM search WHERE search MATCH ?)",
+                    Index::Fresh => "a.id IN (SELECT rowid FROM scratch.ruled WHERE ruled MATCH ?)",
+                };
+                (sql.to_string(), vec![Value::Text(fts_expr(words, *phrase, column))])
             }
             Field::Author => ("coalesce(a.author, '') LIKE ? ESCAPE '\\'".into(), vec![like(raw)]),
             Field::Link => ("coalesce(a.link, '') LIKE ? ESCAPE '\\'".into(), vec![like(raw)]),
             Field::Feed => (
                 "a.feed_id IN (SELECT id FROM feeds WHERE coalesce(config_name, '') LIKE ? ESCAPE '\\'
-                    OR coalesce(title, '') LIKE ? ESCAPE '\\' OR url LIKE ? ESCAPE '\\')"
+                    OR coalesce(title, '') LIKE ? ESCAPE '\\' OR coalesce(url, '') LIKE ? ESCAPE '\\')"
                     .into(),
                 vec![like(raw), like(raw), like(raw)],
             ),
             Field::Tag => (
-                "(a.feed_id IN (SELECT id FROM feeds WHERE config_tags LIKE ? ESCAPE '\\')
+                "(a.feed_id IN (SELECT id FROM feeds WHERE coalesce(config_tags, '') LIKE ? ESCAPE '\\')
                     OR coalesce(a.rule_tags, '') LIKE ? ESCAPE '\\')"
                     .into(),
                 vec![like(&format!(",{raw},")), like(&format!(",{raw},"))],
@@ -316,7 +341,7 @@ fn term_sql(t: &Term) -> (String, Vec<Value>) {
                 vec![like(&format!(",{raw},"))],
             ),
             Field::Enclosure => (
-                "EXISTS (SELECT 1 FROM bodies b WHERE b.article_id = a.id AND b.enclosures LIKE ? ESCAPE '\\')"
+                "EXISTS (SELECT 1 FROM bodies b WHERE b.article_id = a.id AND coalesce(b.enclosures, '') LIKE ? ESCAPE '\\')"
                     .into(),
                 vec![like(&format!("\"mime\":\"{raw}"))],
             ),
@@ -330,11 +355,11 @@ fn term_sql(t: &Term) -> (String, Vec<Value>) {
 }
 
 /// A parsed query as SQL conditions on `a`, all of which must hold; empty when there is
-/// nothing to look for.
-pub fn expr_conditions(expr: &Expr) -> Vec<(String, Vec<Value>)> {
+/// nothing to look for. With [`Index::Fresh`] the caller limits the rest to the new articles.
+pub fn expr_conditions(expr: &Expr, index: Index) -> Vec<(String, Vec<Value>)> {
     match expr.groups.as_slice() {
         [] => Vec::new(),
-        [only] => only.iter().map(term_sql).collect(),
+        [only] => only.iter().map(|t| term_sql(t, index)).collect(),
         groups => {
             let mut args = Vec::new();
             let alternatives: Vec<String> = groups
@@ -343,7 +368,7 @@ pub fn expr_conditions(expr: &Expr) -> Vec<(String, Vec<Value>)> {
                     let parts: Vec<String> = g
                         .iter()
                         .map(|t| {
-                            let (sql, a) = term_sql(t);
+                            let (sql, a) = term_sql(t, index);
                             args.extend(a);
                             sql
                         })
@@ -360,22 +385,38 @@ pub fn expr_conditions(expr: &Expr) -> Vec<(String, Vec<Value>)> {
 /// or a regex is words to look for).
 pub fn conditions(input: &str) -> Vec<(String, Vec<Value>)> {
     parse(input, false)
-        .map(|e| expr_conditions(&e))
+        .map(|e| expr_conditions(&e, Index::Stored))
         .unwrap_or_default()
 }
 
-/// Registers `regexp(pattern, text)` on a connection: a pattern compiles once per statement.
+/// Registers `regexp(pattern, text)` on a connection. A pattern compiles once per statement
+/// (SQLite keeps it as the argument's aux data), and compiled patterns are also kept for the
+/// connection's life: ingest runs the same rule statements for every feed, and compiling a
+/// case-insensitive regex cost more than matching it against a feed's new articles.
 pub(super) fn register_regexp(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     use rusqlite::functions::FunctionFlags;
+    /// Past this many patterns (a user typing regexes into the preview) the cache starts over.
+    const KEPT: usize = 256;
+    let compiled: std::sync::Mutex<HashMap<String, std::sync::Arc<regex::Regex>>> = Default::default();
     conn.create_scalar_function(
         "regexp",
         2,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
-        |ctx| {
+        move |ctx| {
             let re: std::sync::Arc<regex::Regex> = ctx.get_or_create_aux(
                 0,
                 |v| -> std::result::Result<_, Box<dyn std::error::Error + Send + Sync>> {
-                    Ok(compile_regex(v.as_str()?)?)
+                    let pattern = v.as_str()?;
+                    let mut kept = compiled.lock().unwrap_or_else(|e| e.into_inner());
+                    if let Some(re) = kept.get(pattern) {
+                        return Ok(regex::Regex::clone(re));
+                    }
+                    let re = compile_regex(pattern)?;
+                    if kept.len() >= KEPT {
+                        kept.clear();
+                    }
+                    kept.insert(pattern.to_string(), std::sync::Arc::new(re.clone()));
+                    Ok(re)
                 },
             )?;
             let text = ctx.get_raw(1).as_str().unwrap_or("");

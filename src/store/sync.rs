@@ -35,6 +35,13 @@ pub(super) fn queue_marks(
     if ids.is_empty() {
         return Ok(());
     }
+    // A rule marking thousands of articles of local feeds has nothing to queue: say so once.
+    let synced: bool = tx
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM feeds WHERE account IS NOT NULL)")?
+        .query_row([], |r| r.get(0))?;
+    if !synced {
+        return Ok(());
+    }
     let mut stmt = tx.prepare_cached(
         "INSERT INTO outbox (account, article_id, remote_id, flag, value, created)
          SELECT f.account, a.id, a.remote_id, ?2, ?3, ?4 FROM articles a JOIN feeds f ON f.id = a.feed_id
@@ -198,11 +205,12 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut stats = IngestStats::default();
         let before = super::rules::last_article_id(&tx)?;
+        let ruled = super::rules::open_scratch(&tx, &self.rules)?;
         {
             let mut set_id =
                 tx.prepare_cached("UPDATE articles SET remote_id = ?3 WHERE feed_id = ?1 AND key = ?2")?;
             for item in items {
-                upsert_article(&tx, item.feed, &item.article, now, &mut stats)?;
+                upsert_article(&tx, item.feed, &item.article, now, &mut stats, ruled)?;
                 set_id.execute(params![item.feed.0, item.article.key, item.remote_id])?;
             }
         }

@@ -381,3 +381,43 @@ fn a_parser_panic_is_that_feeds_error_and_the_ui_carries_on() {
     // the feed's error, inside the health view.
     assert!(!raw.contains("panicked at"), "no panic text reached the terminal");
 }
+
+#[test]
+fn a_rule_added_while_running_hides_stored_articles_and_dot_shows_them_again() {
+    let server = Server::start(|_| Response::ok(rss("Alpha", "a", 3)));
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    let feeds = format!("[[feed]]\nurl = \"{}\"\nname = \"Alpha\"\n", server.url("/alpha"));
+    std::fs::write(&config, &feeds).expect("config");
+    let data = dir.path().join("data");
+    let mut tui = Tui::start(&config, &data, 100, 30);
+    tui.wait_text("All unread (3)");
+
+    std::fs::write(
+        &config,
+        format!("{feeds}\n[[rule]]\nname = \"mute one\"\nmatch = 'title:\"item 1\"'\naction = \"hide\"\n"),
+    )
+    .expect("edit");
+    tui.wait_text("All unread (2)");
+    tui.send("l");
+    let screen = tui.wait_for("headlines without the hidden one", Duration::from_secs(10), |s| {
+        s.contains("Alpha item 2") && s.contains("Alpha item 0")
+    });
+    assert!(!screen.contains("Alpha item 1"), "{screen}");
+
+    // '.' shows it, marked; it can be marked read like any other.
+    tui.send(".");
+    let screen = tui.wait_text("⊘");
+    assert!(screen.contains("Alpha item 1"), "{screen}");
+    tui.send("j"); // item 2 is newest, item 1 next
+    tui.send("r");
+    std::thread::sleep(Duration::from_millis(500));
+    tui.send("Q");
+    assert!(tui.wait_exit(Duration::from_secs(10)).success());
+
+    let hidden = crate::support::tidings_ok(&config, &data, &["list", "--json", "--hidden"]);
+    let items: Vec<serde_json::Value> = serde_json::from_str(&hidden).expect("json");
+    let one = items.iter().find(|a| a["title"] == "Alpha item 1").expect("kept");
+    assert_eq!(one["hidden_by"], "mute one");
+    assert_eq!(one["read"], true, "{one:#?}");
+}

@@ -14,6 +14,7 @@ mod hostile;
 mod local_state;
 mod poller_network;
 mod reliability;
+mod rules;
 mod sync_errors;
 mod sync_freshrss;
 mod ui_render;

@@ -72,13 +72,25 @@ impl Store {
         Ok(true)
     }
 
+    /// What a rule being written would match over every stored article, hidden ones too: the
+    /// count and the newest `limit`. The query is parsed (strictly) by the caller, which has
+    /// its own way to say why a query can never match.
+    pub fn preview(&self, query: &str, limit: usize) -> Result<(u64, Vec<crate::model::ArticleSummary>)> {
+        let q = crate::model::Query {
+            search: Some(query.to_string()),
+            show_hidden: true,
+            ..Default::default()
+        };
+        Ok((self.count(&q)?, self.headlines(&q, 0, limit)?))
+    }
+
     /// Each rule with what it matches over the last 30 days.
     pub fn rule_counts(&self, now: DateTime<Utc>) -> Result<Vec<RuleCount>> {
         let seen = first_seen(&self.conn, &self.rules)?;
         let since = ts(now) - 30 * 24 * 3600;
         let mut out = Vec::with_capacity(self.rules.len());
         for r in &self.rules {
-            let (cond, mut args) = rule_condition(r);
+            let (cond, mut args) = rule_condition(r, None);
             args.push(Value::Integer(since));
             let n: i64 = self.conn.query_row(
                 &format!("SELECT count(*) FROM articles a WHERE ({cond}) AND a.sort_ts > ?"),
@@ -125,6 +137,38 @@ pub(super) fn apply_to_new(
     Ok(())
 }
 
+/// Readies the rules' scratch index for an ingest when a rule looks up words: a small full-text
+/// index of just the articles this transaction adds (same tokenizer as `search`), so a rule's
+/// words are looked up among them and not among every stored article. Emptied each time.
+pub(super) fn open_scratch(tx: &Transaction<'_>, rules: &[Rule]) -> Result<bool> {
+    if !rules.iter().any(|r| r.expr.uses_full_text()) {
+        return Ok(false);
+    }
+    let exists: bool = tx
+        .prepare_cached("SELECT count(*) FROM scratch.sqlite_master WHERE name = 'ruled'")?
+        .query_row([], |r| r.get(0))?;
+    if !exists {
+        // Segments are thrown away after each ingest: nothing is worth merging.
+        tx.execute_batch(
+            "CREATE VIRTUAL TABLE scratch.ruled USING fts5 (
+                title, body, content = '', columnsize = 0,
+                tokenize = 'unicode61 remove_diacritics 2'
+            );
+            INSERT INTO scratch.ruled (ruled, rank) VALUES ('automerge', 0);",
+        )?;
+    }
+    tx.prepare_cached("INSERT INTO scratch.ruled (ruled) VALUES ('delete-all')")?
+        .execute([])?;
+    Ok(true)
+}
+
+/// Adds a new article's index text to the scratch index.
+pub(super) fn add_to_scratch(tx: &Transaction<'_>, id: i64, title: &str, body: &str) -> Result<()> {
+    tx.prepare_cached("INSERT INTO scratch.ruled (rowid, title, body) VALUES (?1, ?2, ?3)")?
+        .execute(params![id, title, body])?;
+    Ok(())
+}
+
 /// The highest article id so far (new articles get higher ones).
 pub(super) fn last_article_id(tx: &Transaction<'_>) -> Result<i64> {
     Ok(tx.query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| r.get(0))?)
@@ -163,14 +207,17 @@ fn first_seen(conn: &rusqlite::Connection, rules: &[Rule]) -> Result<HashMap<Str
 }
 
 /// The rule's scope and query as one SQL condition on `a`; for keep_only, what it hides.
-fn rule_condition(rule: &Rule) -> (String, Vec<Value>) {
+/// With `after`, for the articles with a higher id only.
+fn rule_condition(rule: &Rule, after: Option<i64>) -> (String, Vec<Value>) {
     let mut parts = Vec::new();
     let mut args = Vec::new();
     match &rule.scope {
         RuleScope::Global => {}
         RuleScope::Tag(t) => {
-            parts
-                .push("a.feed_id IN (SELECT id FROM feeds WHERE config_tags LIKE ? ESCAPE '\\')".to_string());
+            parts.push(
+                "a.feed_id IN (SELECT id FROM feeds WHERE coalesce(config_tags, '') LIKE ? ESCAPE '\\')"
+                    .to_string(),
+            );
             args.push(Value::Text(format!("%,{},%", escape_like(t))));
         }
         RuleScope::Feed(f) => {
@@ -182,7 +229,14 @@ fn rule_condition(rule: &Rule) -> (String, Vec<Value>) {
             args.extend(std::iter::repeat_n(Value::Text(f.clone()), 4));
         }
     }
-    let matched: Vec<(String, Vec<Value>)> = search::expr_conditions(&rule.expr);
+    let matched: Vec<(String, Vec<Value>)> = search::expr_conditions(
+        &rule.expr,
+        if after.is_some() {
+            search::Index::Fresh
+        } else {
+            search::Index::Stored
+        },
+    );
     let mut m_sql = Vec::new();
     for (sql, a) in matched {
         m_sql.push(sql);
@@ -194,6 +248,10 @@ fn rule_condition(rule: &Rule) -> (String, Vec<Value>) {
     } else {
         matched
     });
+    if let Some(after) = after {
+        parts.push("a.id > ?".into());
+        args.push(Value::Integer(after));
+    }
     (parts.join(" AND "), args)
 }
 
@@ -203,17 +261,13 @@ fn escape_like(v: &str) -> String {
 
 /// Runs one rule over the articles with an id above `after` (all when `None`).
 fn apply(tx: &Transaction<'_>, rule: &Rule, after: Option<i64>, now: DateTime<Utc>) -> Result<()> {
-    let (cond, mut args) = rule_condition(rule);
-    let mut scope = format!("({cond})");
-    if let Some(after) = after {
-        scope.push_str(" AND a.id > ?");
-        args.push(Value::Integer(after));
-    }
+    let (scope, mut args) = rule_condition(rule, after);
     let key = rule.key();
     // The articles it matches that it has not acted on yet.
     args.push(Value::Text(key.clone()));
+    // The text depends on the rule alone (bounds are parameters): ingest reuses it per feed.
     let fresh: Vec<i64> = tx
-        .prepare(&format!(
+        .prepare_cached(&format!(
             "SELECT a.id FROM articles a WHERE {scope}
              AND NOT EXISTS (SELECT 1 FROM rule_hits h WHERE h.article_id = a.id AND h.rule = ?)"
         ))?

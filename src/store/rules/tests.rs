@@ -270,3 +270,58 @@ fn an_expired_rule_stops_acting() {
     assert_eq!(visible(&s).len(), 6, "30 days after the rule was first seen");
     assert!(!s.rule_counts(day31).expect("counts")[0].active);
 }
+
+/// An article's rule state: (title, hidden_by, rule_tags, read, starred).
+type RuledState = (String, Option<String>, Option<String>, bool, bool);
+
+/// Every article's rule state, by feed and key.
+fn ruled_state(s: &Store) -> Vec<RuledState> {
+    let mut stmt = s
+        .conn
+        .prepare("SELECT title, hidden_by, rule_tags, read, starred FROM articles ORDER BY feed_id, key")
+        .expect("prepare");
+    stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+    .expect("query")
+    .collect::<rusqlite::Result<_>>()
+    .expect("rows")
+}
+
+#[test]
+fn rules_at_ingest_decide_exactly_as_a_run_over_the_stored_articles() {
+    // Words, prefixes, phrases, exclusions, OR, fields, regexes, every scope and action: the
+    // ingest looks words up among the new articles only (the scratch index), the full run
+    // in the whole index; both must come to the same state.
+    let toml = r#"
+[[rule]]
+name = "coins"
+match = 'coin -release'
+action = "hide"
+[[rule]]
+name = "notes"
+match = '"release notes" OR title:/\bpod/'
+scope = "tag:rust"
+action = "star"
+[[rule]]
+name = "episodes"
+match = 'content:episo enclosure:audio'
+tag = "listen"
+[[rule]]
+name = "news only releases"
+match = 'title:released'
+scope = "feed:News"
+action = "keep_only"
+[[rule]]
+name = "by ann"
+match = 'author:ann OR category:release'
+action = "mark_read"
+"#;
+    let (_d, at_ingest, _) = store_with(toml);
+    let (_d2, mut afterwards, _) = store_with("");
+    afterwards.set_rules(rules(toml), now()).expect("rules");
+    let (a, b) = (ruled_state(&at_ingest), ruled_state(&afterwards));
+    assert_eq!(a, b);
+    assert!(a.iter().any(|r| r.1.is_some()) && a.iter().any(|r| r.2.is_some()));
+    assert!(a.iter().any(|r| r.3) && a.iter().any(|r| r.4));
+}
