@@ -86,6 +86,7 @@ fn populated(n: usize) -> (tempfile::TempDir, Store, Vec<FeedId>) {
                 summary: None,
                 content: Some(format!("<p>Body {i}</p>")),
                 enclosures: vec![],
+                comments: None,
                 categories: Vec::new(),
             })
             .collect();

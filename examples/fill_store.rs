@@ -57,6 +57,7 @@ fn main() -> Result<()> {
                 summary: None,
                 content: Some(body.clone()),
                 enclosures: vec![],
+                comments: None,
                 categories: Vec::new(),
             })
             .collect();

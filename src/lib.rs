@@ -26,6 +26,7 @@ pub mod effects;
 pub mod event_loop;
 pub mod feed;
 pub mod fulltext;
+pub mod media;
 pub mod model;
 pub mod opener;
 pub mod opml;

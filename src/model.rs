@@ -19,12 +19,21 @@ impl std::fmt::Display for ArticleId {
     }
 }
 
-/// An enclosure (podcast audio, video, image attachment).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An enclosure (podcast audio, video, image attachment). Stored as JSON in the article's
+/// body row, so fields added later are optional there.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Enclosure {
     pub url: String,
     pub mime: Option<String>,
+    /// Size in bytes, as the feed states it.
     pub length: Option<u64>,
+    /// Running time in seconds (`itunes:duration`, `media:content duration`, JSON Feed
+    /// `duration_in_seconds`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration: Option<u64>,
+    /// Its own title, when the feed gives one (JSON Feed attachments, `media:title`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 /// One article as produced by the parser, ready to be upserted.
@@ -44,6 +53,9 @@ pub struct NewArticle {
     pub enclosures: Vec<Enclosure>,
     /// The item's own categories (RSS `category`, Atom `category`, `dc:subject`, JSON `tags`).
     pub categories: Vec<String>,
+    /// The discussion page (RSS `comments`, Atom `link rel="replies"` to HTML): shown as its
+    /// own link, never taken for the article's.
+    pub comments: Option<String>,
 }
 
 /// Feed-level metadata from a parse.
@@ -80,6 +92,8 @@ pub struct ArticleBody {
     /// Full-article HTML extracted from the article's page and cached.
     pub full_html: Option<String>,
     pub enclosures: Vec<Enclosure>,
+    /// The discussion page, when the feed names one.
+    pub comments: Option<String>,
     /// The rules that acted on it: (rule name, action).
     pub rules: Vec<(String, String)>,
 }

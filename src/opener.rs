@@ -53,7 +53,11 @@ fn default_opener() -> Vec<String> {
 /// without waiting, so GUI browsers cannot scribble over the UI.
 pub fn open(browser: Option<&[String]>, link: &str) -> Result<(), OpenError> {
     let url = check_url(link)?;
-    let argv = command_for(browser, &url);
+    spawn_detached(&command_for(browser, &url))
+}
+
+/// Starts a program (argv, no shell) with no terminal attached, without waiting for it.
+pub fn spawn_detached(argv: &[String]) -> Result<(), OpenError> {
     let (program, args) = argv.split_first().ok_or_else(|| OpenError::Spawn {
         program: String::new(),
         reason: "empty command".into(),

@@ -447,6 +447,7 @@ fn article_pane_scrolls_and_opens_numbered_links() {
         )),
         full_html: None,
         enclosures: vec![],
+        comments: None,
         rules: Vec::new(),
     };
     app.update(Msg::Store(StoreReply::Body {
@@ -495,6 +496,7 @@ fn teaser_body() -> ArticleBody {
         content_html: None,
         full_html: None,
         enclosures: vec![],
+        comments: None,
         rules: Vec::new(),
     }
 }

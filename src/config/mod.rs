@@ -6,6 +6,7 @@
 
 pub mod account;
 pub mod edit;
+pub mod players;
 pub mod raw;
 pub mod rule;
 
@@ -61,6 +62,8 @@ pub struct Config {
     pub views: Vec<rule::ViewSpec>,
     pub keys: Vec<KeyOverride>,
     pub theme: Theme,
+    /// Programs for enclosures by MIME type, in file order.
+    pub players: Vec<players::Player>,
 }
 
 /// `[settings]`, with units in the types.

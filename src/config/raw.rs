@@ -31,6 +31,8 @@ pub(crate) struct RawConfig {
     rules: Vec<super::rule::RawRule>,
     #[serde(default, rename = "view")]
     views: Vec<super::rule::RawView>,
+    #[serde(default)]
+    players: super::players::RawPlayers,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -87,7 +89,9 @@ pub(crate) const SETTINGS_KEYS: &[&str] = &[
     "max_articles",
 ];
 pub(crate) const FEED_KEYS: &[&str] = &["url", "name", "tags", "refresh_interval", "full_text"];
-pub(crate) const TOP_KEYS: &[&str] = &["settings", "feed", "account", "rule", "view", "keys", "theme"];
+pub(crate) const TOP_KEYS: &[&str] = &[
+    "settings", "feed", "account", "rule", "view", "keys", "theme", "players",
+];
 
 /// Where a problem is: a span in the source text and the dotted key it belongs to.
 pub(crate) struct Site<'a> {
@@ -219,6 +223,7 @@ impl RawConfig {
         let rules = super::rule::validate_rules(self.rules, &site)?;
         let views = super::rule::validate_views(self.views, &site)?;
         let keys = validate_keys(self.keys, &site)?;
+        let players = super::players::validate_players(self.players, &site)?;
         let mut theme = Theme::default();
         for (name, value) in self.theme {
             let key = format!("theme.{}", name.get_ref());
@@ -235,6 +240,7 @@ impl RawConfig {
             views,
             keys,
             theme,
+            players,
         };
         super::rule::check_scopes(&config.rules, &config)?;
         Ok(config)

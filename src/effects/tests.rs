@@ -20,6 +20,7 @@ fn article(key: &str) -> NewArticle {
         summary: None,
         content: Some(format!("<p>Body {key}</p>")),
         enclosures: vec![],
+        comments: None,
         categories: Vec::new(),
     }
 }

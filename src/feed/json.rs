@@ -116,6 +116,10 @@ fn item(i: &Value, base: &Url, feed_author: Option<&str>) -> NewArticle {
             length: string(&a["size_in_bytes"])
                 .and_then(|s| s.trim().parse::<f64>().ok())
                 .map(|n| n as u64),
+            duration: string(&a["duration_in_seconds"]).and_then(|s| super::parse::duration_seconds(&s)),
+            title: string(&a["title"])
+                .map(|t| sanitize_line(&t))
+                .filter(|t| !t.is_empty()),
         });
     }
     NewArticle {
@@ -128,6 +132,7 @@ fn item(i: &Value, base: &Url, feed_author: Option<&str>) -> NewArticle {
         summary,
         content,
         enclosures,
+        comments: None,
         categories: tags(&i["tags"]),
     }
 }

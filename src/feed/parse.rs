@@ -175,6 +175,30 @@ pub fn canonical_link(link: &str) -> String {
     }
 }
 
+/// A running time in seconds from the forms feeds use: `3600`, `90.5`, `MM:SS`, `H:MM:SS`
+/// (iTunes), or `1:02:03.250`. Anything else, or a time of zero, is no time.
+pub(crate) fn duration_seconds(text: &str) -> Option<u64> {
+    let parts: Vec<&str> = text.trim().split(':').collect();
+    if parts.len() > 3 || parts.iter().any(|p| p.trim().is_empty()) {
+        return None;
+    }
+    let mut total = 0f64;
+    for (i, p) in parts.iter().enumerate() {
+        let v: f64 = p
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v >= 0.0)?;
+        // Only the first part may exceed 59 (`90:00` is ninety minutes).
+        if i > 0 && v >= 60.0 {
+            return None;
+        }
+        total = total * 60.0 + v;
+    }
+    let secs = total.round();
+    (1.0..1e9).contains(&secs).then_some(secs as u64)
+}
+
 /// Adds an item category as stored: one line, no commas (the store joins them with commas),
 /// without case duplicates, at most 32 per item.
 pub(crate) fn add_category(out: &mut Vec<String>, raw: &str) {

@@ -435,9 +435,17 @@ impl Reader {
         )
     }
 
+    /// Enclosures from RSS `enclosure`, Atom `link rel="enclosure"` and Media RSS
+    /// `media:content` (alone or in a `media:group`), with their size, running time and title.
+    /// `itunes:duration` describes the item's episode: it goes to the first enclosure that has
+    /// no time of its own.
     fn enclosures(&self, e: &Element) -> Vec<Enclosure> {
         let mut out: Vec<Enclosure> = Vec::new();
-        let mut push = |url: Option<String>, mime: Option<&str>, length: Option<&str>| {
+        let mut push = |url: Option<String>,
+                        mime: Option<&str>,
+                        length: Option<&str>,
+                        duration: Option<u64>,
+                        title: Option<String>| {
             if let Some(url) = url
                 && !out.iter().any(|x| x.url == url)
             {
@@ -445,6 +453,8 @@ impl Reader {
                     url,
                     mime: mime.map(sanitize_line).filter(|m| !m.is_empty()),
                     length: length.and_then(|l| l.trim().parse().ok()),
+                    duration,
+                    title: title.map(|t| sanitize_line(&t)).filter(|t| !t.is_empty()),
                 });
             }
         };
@@ -454,6 +464,8 @@ impl Reader {
                     c.attr("url").and_then(|u| resolve(&c.base, u)),
                     c.attr("type"),
                     c.attr("length"),
+                    None,
+                    None,
                 );
             } else if c.is("link")
                 && c.attr("rel")
@@ -463,35 +475,69 @@ impl Reader {
                     c.attr("href").and_then(|u| resolve(&c.base, u)),
                     c.attr("type"),
                     c.attr("length"),
+                    None,
+                    c.attr("title").map(str::to_string),
                 );
             }
         }
-        let media: Vec<&Element> = e
+        let media_title = |c: &Element| {
+            c.elements()
+                .find(|t| t.ns == ns::MEDIA && t.is("title"))
+                .map(|t| t.text())
+        };
+        // (the content, the title of its group or item)
+        let media: Vec<(&Element, Option<String>)> = e
             .elements()
             .filter(|c| c.ns == ns::MEDIA)
             .flat_map(|c| {
                 if c.is("group") {
-                    c.elements().collect()
+                    let title = media_title(c);
+                    c.elements().map(|m| (m, title.clone())).collect()
                 } else {
-                    vec![c]
+                    vec![(c, None)]
                 }
             })
-            .filter(|c| c.ns == ns::MEDIA && c.is("content"))
+            .filter(|(c, _)| c.ns == ns::MEDIA && c.is("content"))
             .collect();
         let is_image = |c: &Element| {
             c.attr("type").is_some_and(|t| t.trim().starts_with("image/"))
                 || c.attr("medium").is_some_and(|m| m.trim() == "image")
         };
         // Pictures that illustrate a podcast or video are not enclosures worth listing.
-        let only_images = media.iter().all(|c| is_image(c));
-        for c in media.iter().filter(|c| only_images || !is_image(c)) {
+        let only_images = media.iter().all(|(c, _)| is_image(c));
+        for (c, group_title) in media.iter().filter(|(c, _)| only_images || !is_image(c)) {
             push(
                 c.attr("url").and_then(|u| resolve(&c.base, u)),
                 c.attr("type"),
                 c.attr("filesize"),
+                c.attr("duration").and_then(super::parse::duration_seconds),
+                media_title(c).or_else(|| group_title.clone()),
             );
         }
+        let episode = e
+            .elements()
+            .find(|c| c.ns == ns::ITUNES && c.is("duration"))
+            .and_then(|d| super::parse::duration_seconds(&d.text()));
+        if let Some(first) = out.iter_mut().find(|x| x.duration.is_none()) {
+            first.duration = first.duration.or(episode);
+        }
         out
+    }
+
+    /// The discussion page: RSS `comments`, or an Atom `link rel="replies"` (RFC 4685) that
+    /// points at a web page rather than at a feed of the comments.
+    fn comments(&self, e: &Element) -> Option<String> {
+        e.elements().find_map(|c| {
+            if c.is("comments") && self.vocab.core(c) {
+                return resolve(&c.base, c.text().trim());
+            }
+            let replies = c.is("link")
+                && c.ns == ns::ATOM
+                && c.attr("rel")
+                    .is_some_and(|r| r.trim().eq_ignore_ascii_case("replies"))
+                && c.attr("type").is_none_or(|t| t.trim().starts_with("text/html"));
+            replies.then(|| c.attr("href").and_then(|h| resolve(&c.base, h)))?
+        })
     }
 
     fn entry(&self, e: &Element, feed_author: Option<&str>) -> NewArticle {
@@ -540,6 +586,7 @@ impl Reader {
             summary,
             content,
             enclosures: self.enclosures(e),
+            comments: self.comments(e),
             categories: self.categories(e),
         }
     }

@@ -145,6 +145,10 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE TABLE rules_seen (rule TEXT PRIMARY KEY, first_seen INTEGER NOT NULL) WITHOUT ROWID;
     "#,
+    // 7 -> 8: an article's discussion page (RSS `comments`), kept apart from its link.
+    r#"
+    ALTER TABLE bodies ADD COLUMN comments TEXT;
+    "#,
 ];
 
 /// The schema version this binary writes.

@@ -457,7 +457,7 @@ impl Store {
             .query_row(
                 "SELECT a.id, a.feed_id, a.title, a.link, a.author, a.published, a.read, a.starred,
                     a.hidden_by, f.url, f.title, a.updated, b.summary, b.content, b.full_html,
-                    b.enclosures
+                    b.enclosures, b.comments
                  FROM articles a JOIN feeds f ON f.id = a.feed_id
                  LEFT JOIN bodies b ON b.article_id = a.id WHERE a.id = ?1",
                 [id.0],
@@ -474,6 +474,7 @@ impl Store {
                         enclosures: enclosures
                             .and_then(|e| serde_json::from_str::<Vec<Enclosure>>(&e).ok())
                             .unwrap_or_default(),
+                        comments: r.get(16)?,
                         rules: Vec::new(),
                     })
                 },
@@ -816,11 +817,11 @@ fn upsert_article(
         .then(|| serde_json::to_string(&a.enclosures).ok())
         .flatten();
     tx.prepare_cached(
-        "INSERT INTO bodies (article_id, summary, content, enclosures) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO bodies (article_id, summary, content, enclosures, comments) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (article_id) DO UPDATE SET summary = excluded.summary,
-            content = excluded.content, enclosures = excluded.enclosures",
+            content = excluded.content, enclosures = excluded.enclosures, comments = excluded.comments",
     )?
-    .execute(params![id, a.summary, a.content, enclosures])?;
+    .execute(params![id, a.summary, a.content, enclosures, a.comments])?;
     if updated {
         // An edited article keeps its fetched full text searchable.
         return Store::reindex_article(tx, ArticleId(id));

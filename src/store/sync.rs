@@ -382,6 +382,7 @@ mod tests {
             summary: None,
             content: Some(format!("<p>body {id}</p>")),
             enclosures: vec![],
+            comments: None,
             categories: Vec::new(),
         }
     }

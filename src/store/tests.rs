@@ -12,6 +12,7 @@ fn article(key: &str, title: &str, body: &str) -> NewArticle {
         summary: None,
         content: Some(body.into()),
         enclosures: vec![],
+        comments: None,
         categories: Vec::new(),
     }
 }

@@ -544,6 +544,7 @@ fn remote_item(v: &Value) -> Option<RemoteItem> {
             summary: html("summary").filter(|_| v.get("content").is_some()),
             content: html("content").or_else(|| html("summary")),
             enclosures: Vec::new(),
+            comments: None,
             categories: Vec::new(),
         },
     })

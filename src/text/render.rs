@@ -551,7 +551,9 @@ mod tests {
                 url: format!("{long}.mp3"),
                 mime: Some("audio/mpeg".into()),
                 length: Some(1000),
+                ..Default::default()
             }],
+            comments: None,
             rules: Vec::new(),
         };
         let r = render_article_with(&body, "Feed", 40, None, &Default::default());

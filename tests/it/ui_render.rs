@@ -144,7 +144,8 @@ fn open_article(app: &mut App) {
                 .into(),
         ),
         full_html: None,
-        enclosures: vec![Enclosure { url: "https://example.org/ep.mp3".into(), mime: Some("audio/mpeg".into()), length: Some(12_345_678) }],
+        enclosures: vec![Enclosure { url: "https://example.org/ep.mp3".into(), mime: Some("audio/mpeg".into()), length: Some(12_345_678), duration: Some(3725), title: None }],
+        comments: Some("https://news.example/item?id=9".into()),
         rules: Vec::new(),
     };
     app.update(Msg::Store(StoreReply::Body {

@@ -23,10 +23,12 @@ fn article(key: &str, title: &str, body: &str) -> NewArticle {
                 url: "https://example.org/a.mp3".into(),
                 mime: Some("audio/mpeg".into()),
                 length: None,
+                ..Enclosure::default()
             }]
         } else {
             vec![]
         },
+        comments: None,
         categories: if key.ends_with('1') {
             vec!["Release".into()]
         } else {
