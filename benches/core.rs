@@ -215,6 +215,7 @@ fn render_headlines(c: &mut Criterion) {
             fixed: None,
         },
         views: vec![],
+        players: vec![],
     };
     let (mut app, _) = App::new(feeds, Keymap::default(), settings, (120, 40));
     let q = Query::default();

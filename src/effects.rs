@@ -85,6 +85,11 @@ impl Services {
                 pending.spawn(async move { Some(apply_redirect(&path, from, to).await) })
             }
             Effect::OpenUrl { url, browser } => pending.spawn(async move { open_url(browser, url) }),
+            Effect::Spawn(argv) => pending.spawn(async move {
+                crate::opener::spawn_detached(&argv)
+                    .err()
+                    .map(|e| Msg::OpenFailed(e.to_string()))
+            }),
             Effect::Refresh(feed) => {
                 let (poller, sync) = (self.poller.clone(), self.sync.clone());
                 let cmd = match feed {

@@ -26,6 +26,7 @@ impl App {
             Action::FocusLeft | Action::NextPane => self.focus = Focus::Headlines,
             Action::FullText => return self.toggle_full_text(),
             Action::OpenInBrowser => return self.open_in_browser(),
+            Action::PlayEnclosure => return self.play_enclosure(),
             Action::ToggleRead => return self.toggle(Field::Read),
             Action::ToggleStar => return self.toggle(Field::Starred),
             Action::NextUnread | Action::MarkReadAndNext => return self.next_unread_article(true),
@@ -47,6 +48,50 @@ impl App {
             }],
             None => {
                 self.status.error = Some("this article has no link".into());
+                Vec::new()
+            }
+        }
+    }
+
+    /// `e`: plays the open article's enclosure, or asks which one when there are several.
+    pub(super) fn play_enclosure(&mut self) -> Vec<Effect> {
+        let n = self.open_enclosures().len();
+        match n {
+            0 => {
+                self.status.error = Some("this article has no enclosure".into());
+                Vec::new()
+            }
+            1 => self.play(0),
+            _ => {
+                self.mode = Mode::Enclosures { selected: 0 };
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn open_enclosures(&self) -> &[crate::model::Enclosure] {
+        self.article
+            .as_ref()
+            .and_then(|v| v.body.as_deref())
+            .map_or(&[], |b| b.enclosures.as_slice())
+    }
+
+    /// Starts the player for enclosure `i` (argv, URL last), or says why it cannot.
+    pub(super) fn play(&mut self, i: usize) -> Vec<Effect> {
+        let Some(e) = self.open_enclosures().get(i).cloned() else {
+            return Vec::new();
+        };
+        match crate::media::player_argv(&self.settings.players, self.settings.browser.as_deref(), &e) {
+            Ok(argv) => {
+                self.status.message = Some(format!(
+                    "playing {} with {}",
+                    crate::text::render::enclosure_name(&e),
+                    crate::text::sanitize_line(&argv[0])
+                ));
+                vec![Effect::Spawn(argv)]
+            }
+            Err(err) => {
+                self.status.error = Some(err.to_string());
                 Vec::new()
             }
         }

@@ -26,6 +26,7 @@ pub enum Action {
     MarkReadAndNext,
     Undo,
     OpenInBrowser,
+    PlayEnclosure,
     Search,
     ToggleUnreadOnly,
     ToggleHidden,
@@ -296,6 +297,12 @@ pub const BINDINGS: &[Binding] = &[
         name: "open_browser",
         help: "open link in browser",
         defaults: &[c('o')],
+    },
+    Binding {
+        action: Action::PlayEnclosure,
+        name: "play",
+        help: "article: play an enclosure ([players])",
+        defaults: &[c('e')],
     },
     Binding {
         action: Action::Search,

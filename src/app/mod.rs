@@ -85,6 +85,10 @@ pub enum Mode {
     AddFeed {
         input: String,
     },
+    /// Choosing which of the open article's enclosures to play.
+    Enclosures {
+        selected: usize,
+    },
 }
 
 /// What to select when the next window arrives.
@@ -154,6 +158,8 @@ pub struct AppSettings {
     pub dates: crate::text::dates::DateStyle,
     /// Saved views, listed under Starred.
     pub views: Vec<crate::config::rule::ViewSpec>,
+    /// Programs for enclosures by MIME type (`[players]`).
+    pub players: Vec<crate::config::players::Player>,
 }
 
 #[derive(Debug, Clone)]
@@ -336,6 +342,7 @@ impl App {
             Mode::Health { selected } => return self.on_health_key(k, selected),
             Mode::AddFeed { input } => return self.on_add_key(k, input),
             Mode::RulePreview(p) => return self.on_rule_key(k, p),
+            Mode::Enclosures { selected } => return self.on_enclosure_key(k, selected),
             Mode::Normal => {}
         }
         // A key press is the user moving on: last action's message and error make way.

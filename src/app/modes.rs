@@ -36,6 +36,34 @@ impl App {
         fx
     }
 
+    /// Keys in the enclosure chooser: move, Enter (or the enclosure's number) plays, Esc closes.
+    pub(super) fn on_enclosure_key(&mut self, k: KeyChord, selected: usize) -> Vec<Effect> {
+        let n = self.open_enclosures().len();
+        if let Key::Char(c @ '1'..='9') = k.key {
+            let i = c as usize - '1' as usize;
+            if i < n {
+                self.mode = Mode::Normal;
+                return self.play(i);
+            }
+            return Vec::new();
+        }
+        let selected = match (k.key, self.keymap.action(k)) {
+            (Key::Enter, _) => {
+                self.mode = Mode::Normal;
+                return self.play(selected);
+            }
+            (Key::Esc, _) | (_, Some(Action::Back)) => {
+                self.mode = Mode::Normal;
+                return Vec::new();
+            }
+            (_, Some(Action::Down)) => (selected + 1).min(n.saturating_sub(1)),
+            (_, Some(Action::Up)) => selected.saturating_sub(1),
+            _ => selected,
+        };
+        self.mode = Mode::Enclosures { selected };
+        Vec::new()
+    }
+
     pub(super) fn on_search_key(
         &mut self,
         k: KeyChord,

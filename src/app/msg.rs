@@ -147,6 +147,8 @@ pub enum Effect {
         url: String,
         browser: Option<Vec<String>>,
     },
+    /// Start a program (a player) detached: argv, never a shell line.
+    Spawn(Vec<String>),
     /// Fetch the article's page, extract the article and cache it.
     FetchFullText {
         id: ArticleId,

@@ -55,6 +55,7 @@ fn settings() -> AppSettings {
         feed_order: crate::config::FeedOrder::Tag,
         dates: crate::text::dates::DateStyle::default(),
         views: vec![],
+        players: vec![],
     }
 }
 
@@ -873,4 +874,101 @@ fn the_hidden_toggle_asks_for_hidden_articles_and_back() {
     let fx = app.update(key('.'));
     let (_, q) = window_effect(&fx).expect("reloads the view");
     assert!(!q.show_hidden);
+}
+
+/// An app with article 10 open, carrying these enclosures and a comments page.
+fn with_enclosures(enclosures: Vec<crate::model::Enclosure>) -> App {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    app.settings.players = vec![crate::config::players::Player {
+        pattern: "audio/*".into(),
+        argv: vec!["mpv".into(), "--no-video".into()],
+    }];
+    app.update(key('l'));
+    app.update(special(Key::Enter));
+    let body = ArticleBody {
+        summary: row(10, 1, true),
+        feed_url: "https://example.org/feed".into(),
+        feed_title: None,
+        updated: None,
+        summary_html: None,
+        content_html: Some("<p>Show notes, see <a href=\"https://x.example/\">x</a>.</p>".into()),
+        full_html: None,
+        enclosures,
+        comments: Some("https://news.example/item?id=1".into()),
+        rules: Vec::new(),
+    };
+    app.update(Msg::Store(StoreReply::Body {
+        id: ArticleId(10),
+        body: Some(Box::new(body)),
+    }));
+    app
+}
+
+fn enclosure(url: &str, mime: &str) -> crate::model::Enclosure {
+    crate::model::Enclosure {
+        url: url.into(),
+        mime: Some(mime.into()),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn e_plays_the_one_enclosure_with_its_player_and_the_comments_link_is_numbered() {
+    let mut app = with_enclosures(vec![enclosure("https://cdn.example/ep.mp3", "audio/mpeg")]);
+    assert_eq!(
+        app.update(key('e')),
+        vec![Effect::Spawn(vec![
+            "mpv".into(),
+            "--no-video".into(),
+            "https://cdn.example/ep.mp3".into()
+        ])]
+    );
+    assert!(app.status.message.as_deref().expect("said").contains("ep.mp3"));
+    // The comments page is link [2], after the body's own link, and opens like any link.
+    assert_eq!(
+        app.update(key('2')),
+        vec![Effect::OpenUrl {
+            url: "https://news.example/item?id=1".into(),
+            browser: None
+        }]
+    );
+}
+
+#[test]
+fn several_enclosures_open_a_chooser_and_a_hostile_one_is_refused_with_a_reason() {
+    let mut app = with_enclosures(vec![
+        enclosure("https://cdn.example/a.mp3", "audio/mpeg"),
+        enclosure("file:///etc/passwd", "audio/mpeg"),
+        enclosure("https://cdn.example/b.mp3", "audio/mpeg"),
+    ]);
+    assert!(app.update(key('e')).is_empty());
+    assert_eq!(app.mode, Mode::Enclosures { selected: 0 });
+    app.update(key('j'));
+    assert_eq!(app.mode, Mode::Enclosures { selected: 1 });
+    assert!(
+        app.update(special(Key::Enter)).is_empty(),
+        "file: is never handed over"
+    );
+    assert!(app.status.error.as_deref().expect("why").contains("refusing"));
+    assert_eq!(app.mode, Mode::Normal);
+    app.update(key('e'));
+    let fx = app.update(key('3'));
+    assert_eq!(
+        fx,
+        vec![Effect::Spawn(vec![
+            "mpv".into(),
+            "--no-video".into(),
+            "https://cdn.example/b.mp3".into()
+        ])]
+    );
+    app.update(key('e'));
+    assert!(app.update(special(Key::Esc)).is_empty());
+    assert_eq!(app.mode, Mode::Normal);
+}
+
+#[test]
+fn e_without_an_enclosure_says_so() {
+    let mut app = with_enclosures(vec![]);
+    assert!(app.update(key('e')).is_empty());
+    assert_eq!(app.status.error.as_deref(), Some("this article has no enclosure"));
 }

@@ -273,6 +273,7 @@ pub fn app_settings(config: &Config) -> AppSettings {
         feed_order: config.settings.feed_order,
         dates: date_style(config),
         views: config.views.clone(),
+        players: config.players.clone(),
     }
 }
 

@@ -717,3 +717,24 @@ fn a_feed_keeps_its_newest_articles_and_every_starred_one() {
         .expect("again");
     assert_eq!(s.count(&Query::default()).expect("count"), 4);
 }
+
+#[test]
+fn an_articles_comments_page_and_enclosure_times_are_stored_and_loaded() {
+    let (_d, mut s) = open();
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    let mut a = article("1", "Episode", "<p>notes</p>");
+    a.comments = Some("https://news.example/item?id=1".into());
+    a.enclosures = vec![crate::model::Enclosure {
+        url: "https://cdn.example/1.mp3".into(),
+        mime: Some("audio/mpeg".into()),
+        length: Some(10),
+        duration: Some(1739),
+        title: Some("Episode one".into()),
+    }];
+    s.ingest(feed, &FeedMeta::default(), &[a.clone()], now())
+        .expect("ingest");
+    let id = s.ids(&Query::default()).expect("ids")[0];
+    let body = s.body(id).expect("body").expect("there");
+    assert_eq!(body.comments, a.comments);
+    assert_eq!(body.enclosures, a.enclosures);
+}

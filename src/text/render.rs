@@ -357,7 +357,20 @@ pub fn render_article_with(
         .sum();
     let minutes = words.div_ceil(230).max(1);
 
-    let mut lines = header_lines(body, feed_name, width, minutes, note, dates);
+    // The discussion page is one more numbered link (the header says which), never the
+    // article's own.
+    let mut links = rendered.links;
+    let comments = body.comments.as_deref().map(|c| {
+        let c = super::sanitize_line(c);
+        match links.iter().position(|l| *l == c) {
+            Some(i) => i + 1,
+            None => {
+                links.push(c);
+                links.len()
+            }
+        }
+    });
+    let mut lines = header_lines(body, feed_name, width, minutes, note, dates, comments);
     if rendered.lines.is_empty() {
         lines.push(Line::plain(
             "(this article has no text; open its page in the browser)",
@@ -366,14 +379,14 @@ pub fn render_article_with(
     }
     lines.extend(rendered.lines);
     let mut links_start = None;
-    if !rendered.links.is_empty() {
+    if !links.is_empty() {
         lines.push(Line::default());
         links_start = Some(lines.len());
-        lines.extend(link_list(&rendered.links, width));
+        lines.extend(link_list(&links, width));
     }
     RenderedArticle {
         lines,
-        links: rendered.links,
+        links,
         links_start,
     }
 }
@@ -397,6 +410,7 @@ fn header_lines(
     minutes: usize,
     note: Option<&str>,
     dates: &super::dates::DateStyle,
+    comments: Option<usize>,
 ) -> Vec<Line> {
     let s = &body.summary;
     let title_style = SpanStyle {
@@ -433,19 +447,39 @@ fn header_lines(
         let url = super::display_url(link);
         lines.extend(wrap::chunks(&url, width).into_iter().map(|l| Line::plain(l, DIM)));
     }
-    for e in &body.enclosures {
-        let mut desc = format!("▶ {}", super::display_url(&e.url));
+    if let Some(n) = comments {
+        lines.push(Line::plain(format!("comments [{n}]"), DIM));
+    }
+    // Each enclosure: what it is (title or file name, type, size, running time) on wrapped
+    // lines, then its whole URL broken over lines, never cut; `e` plays, numbered as the
+    // enclosure chooser numbers them.
+    let several = body.enclosures.len() > 1;
+    for (i, e) in body.enclosures.iter().enumerate() {
+        let mut parts = vec![enclosure_name(e)];
         if let Some(m) = &e.mime {
-            desc.push_str(&format!(" ({}", super::sanitize_line(m)));
-            if let Some(len) = e.length.filter(|l| *l > 0) {
-                desc.push_str(&format!(", {}", human_size(len)));
-            }
-            desc.push(')');
+            parts.push(super::sanitize_line(m));
         }
+        if let Some(len) = e.length.filter(|l| *l > 0) {
+            parts.push(human_size(len));
+        }
+        if let Some(d) = e.duration {
+            parts.push(crate::media::clock(d));
+        }
+        let lead = if several {
+            format!("▶ {}. ", i + 1)
+        } else {
+            "▶ ".to_string()
+        };
+        let text = format!(
+            "{lead}{}{}",
+            parts.join(" · "),
+            if i == 0 { "  (e plays)" } else { "" }
+        );
+        lines.extend(wrap::wrap(&text, width).into_iter().map(|l| Line::plain(l, DIM)));
         lines.extend(
-            wrap::chunks(&desc, width)
+            wrap::chunks(&super::display_url(&e.url), width.saturating_sub(2))
                 .into_iter()
-                .map(|l| Line::plain(l, DIM)),
+                .map(|l| Line::plain(format!("  {l}"), DIM)),
         );
     }
     if !body.rules.is_empty() {
@@ -506,7 +540,35 @@ fn link_list(links: &[String], width: usize) -> Vec<Line> {
     lines
 }
 
-fn human_size(bytes: u64) -> String {
+/// What to call an enclosure: its title, else its file name, else its host.
+pub fn enclosure_name(e: &crate::model::Enclosure) -> String {
+    if let Some(t) = e.title.as_deref().filter(|t| !t.trim().is_empty()) {
+        return super::sanitize_line(t);
+    }
+    let url = url::Url::parse(&e.url).ok();
+    let file = url
+        .as_ref()
+        .and_then(|u| {
+            u.path_segments()?
+                .rev()
+                .find(|s| !s.is_empty())
+                .map(str::to_string)
+        })
+        .map(|f| percent_decoded(&f));
+    super::sanitize_line(
+        &file
+            .or_else(|| url.as_ref().and_then(|u| u.host_str().map(str::to_string)))
+            .unwrap_or_else(|| e.url.clone()),
+    )
+}
+
+fn percent_decoded(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
     let mut v = bytes as f64;
     let mut u = 0;

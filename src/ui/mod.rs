@@ -2,6 +2,7 @@
 //! Reads the model only; renders only the rows that are visible.
 
 mod article;
+mod enclosures;
 mod health;
 mod help;
 mod lists;
@@ -36,6 +37,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
     }
     if let Mode::RulePreview(p) = &app.mode {
         preview::draw(frame, main, app, p, theme);
+    }
+    if let Mode::Enclosures { selected } = app.mode {
+        enclosures::draw(frame, main, app, selected, theme);
     }
     draw_status(frame, status, app, theme);
     if app.mode == Mode::Help {

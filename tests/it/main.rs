@@ -7,6 +7,7 @@ mod article_pages;
 mod cli;
 mod config_files;
 mod e2e_pty;
+mod enclosures;
 mod feed_management;
 mod fixture_feeds;
 mod full_text;

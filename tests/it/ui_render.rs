@@ -95,6 +95,7 @@ fn app(size: (u16, u16)) -> App {
             fixed: None,
         },
         views: vec![],
+        players: vec![],
     };
     let (mut app, _) = App::new(feeds(), Keymap::default(), settings, size);
     let generation = app.headlines.generation;

@@ -1,0 +1,54 @@
+//! The enclosure chooser: a box over the article listing its enclosures (name, type, size,
+//! running time), the selected one highlighted; Enter or a number plays it.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::app::App;
+use crate::config::Theme;
+use crate::text::{sanitize_line, wrap};
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme: &Theme) {
+    let enclosures = app
+        .article
+        .as_ref()
+        .and_then(|v| v.body.as_deref())
+        .map_or(&[][..], |b| b.enclosures.as_slice());
+    let width = area.width.saturating_sub(4).min(100);
+    let height = (enclosures.len() as u16 + 2).min(area.height);
+    let box_area = Rect {
+        x: area.x + (area.width.saturating_sub(width)) / 2,
+        y: area.y + 1,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, box_area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(theme.accent))
+        .title(" Play — enter or 1-9 plays, esc closes ");
+    let inner = block.inner(box_area);
+    frame.render_widget(block, box_area);
+    let w = inner.width as usize;
+    let lines: Vec<Line> = enclosures
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut parts = vec![crate::text::render::enclosure_name(e)];
+            parts.extend(e.mime.as_deref().map(sanitize_line));
+            parts.extend(e.length.filter(|l| *l > 0).map(crate::text::render::human_size));
+            parts.extend(e.duration.map(crate::media::clock));
+            let text = wrap::truncate(&format!("{}. {}", i + 1, parts.join(" · ")), w);
+            let style = if i == selected {
+                Style::default().fg(theme.accent).add_modifier(Modifier::REVERSED)
+            } else {
+                Style::default()
+            };
+            Line::from(Span::styled(text, style))
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
