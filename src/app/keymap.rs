@@ -301,7 +301,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding {
         action: Action::PlayEnclosure,
         name: "play",
-        help: "article: play an enclosure ([players])",
+        help: "play the enclosure",
         defaults: &[c('e')],
     },
     Binding {
