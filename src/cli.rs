@@ -69,6 +69,13 @@ pub enum RawCommand {
         #[command(subcommand)]
         action: Option<RulesAction>,
     },
+    /// Download queued enclosures (`D` in the UI queues; feeds with `auto_download = N`
+    /// queue their newest N here), resuming partial files; for cron.
+    Download {
+        /// Show the queue (waiting, done with the file, failed with why) instead.
+        #[arg(long)]
+        list: bool,
+    },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
     /// Add the feeds of an OPML file to the config (keeps its comments and layout).
@@ -197,6 +204,9 @@ pub enum Command {
         json: bool,
     },
     ConfigCheck,
+    Download {
+        list: bool,
+    },
     Rules,
     RulesTest {
         query: String,
@@ -292,6 +302,7 @@ impl Cli {
                 action: ConfigAction::Check,
             }) => Command::ConfigCheck,
             Some(RawCommand::Completions { shell }) => Command::Completions(*shell),
+            Some(RawCommand::Download { list }) => Command::Download { list: *list },
             Some(RawCommand::Rules { action: None }) => Command::Rules,
             Some(RawCommand::Rules {
                 action: Some(RulesAction::Test { query, limit }),

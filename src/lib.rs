@@ -22,6 +22,7 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod download;
 pub mod effects;
 pub mod event_loop;
 pub mod feed;

@@ -2,6 +2,7 @@
 //! uses. `anyhow` lives here, at the edge.
 
 pub mod add;
+pub mod download;
 pub mod list;
 pub mod opml;
 pub mod refresh;
@@ -49,6 +50,7 @@ pub fn run(command: Command, paths: Paths) -> Result<i32> {
                 Command::Mark { ids, mark } => mark_cmd(&ctx, &ids, mark),
                 Command::Feeds { json } => feeds(&ctx, json),
                 Command::Rules => rules::list(&ctx),
+                Command::Download { list } => download::run(&ctx, list),
                 Command::RulesTest { query, limit } => rules::test(&ctx, &query, limit),
                 Command::Import(file) => opml::import(&ctx, &file),
                 Command::Export(file) => opml::export(&ctx, file.as_deref()),

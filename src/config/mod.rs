@@ -81,6 +81,10 @@ pub struct Settings {
     /// Zero keeps everything.
     pub retention: Duration,
     pub mark_read_on_open: bool,
+    /// Where enclosures are downloaded; `None`: the user's download folder, `tidings/` in it.
+    pub download_dir: Option<std::path::PathBuf>,
+    /// No enclosure larger than this is downloaded.
+    pub max_download_size: u64,
     pub feed_order: FeedOrder,
     /// A strftime format for every date; `None` shows local time, relative while recent.
     pub date_format: Option<String>,
@@ -135,7 +139,17 @@ impl Default for Settings {
             feed_order: FeedOrder::Tag,
             date_format: None,
             max_articles: DEFAULT_MAX_ARTICLES,
+            download_dir: None,
+            max_download_size: 4 * 1024 * 1024 * 1024,
         }
+    }
+}
+
+/// `~/x` as a path under the home directory; anything else as written.
+pub fn expand_home(p: &str) -> std::path::PathBuf {
+    match (p.strip_prefix("~/"), directories::BaseDirs::new()) {
+        (Some(rest), Some(b)) => b.home_dir().join(rest),
+        _ => std::path::PathBuf::from(p),
     }
 }
 
@@ -155,6 +169,8 @@ pub struct FeedSpec {
     pub tags: Vec<String>,
     pub refresh_interval: Option<Duration>,
     pub full_text: bool,
+    /// Download the enclosures of the newest this many articles (`tidings download`).
+    pub auto_download: Option<usize>,
 }
 
 /// One `[keys]` line: an action and the chords that replace its defaults.

@@ -51,6 +51,8 @@ struct RawSettings {
     feed_order: Option<Spanned<String>>,
     date_format: Option<Spanned<String>>,
     max_articles: Option<Spanned<u32>>,
+    download_dir: Option<Spanned<String>>,
+    max_download_size: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,6 +65,7 @@ struct RawFeed {
     refresh_interval: Option<Spanned<String>>,
     #[serde(default)]
     full_text: bool,
+    auto_download: Option<Spanned<u32>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,8 +90,17 @@ pub(crate) const SETTINGS_KEYS: &[&str] = &[
     "feed_order",
     "date_format",
     "max_articles",
+    "download_dir",
+    "max_download_size",
 ];
-pub(crate) const FEED_KEYS: &[&str] = &["url", "name", "tags", "refresh_interval", "full_text"];
+pub(crate) const FEED_KEYS: &[&str] = &[
+    "url",
+    "name",
+    "tags",
+    "refresh_interval",
+    "full_text",
+    "auto_download",
+];
 pub(crate) const TOP_KEYS: &[&str] = &[
     "settings", "feed", "account", "rule", "view", "keys", "theme", "players",
 ];
@@ -300,6 +312,10 @@ fn validate_feeds(raw_feeds: Vec<RawFeed>, site: &Site<'_>) -> Result<Vec<FeedSp
             tags: normalise_tags(raw.tags, &mut spellings),
             refresh_interval,
             full_text: raw.full_text,
+            auto_download: raw
+                .auto_download
+                .map(|n| *n.get_ref() as usize)
+                .filter(|n| *n > 0),
         });
     }
     Ok(feeds)
@@ -453,6 +469,24 @@ impl RawSettings {
             article_width,
             retention: dur(self.retention, "settings.retention", d.retention, Duration::ZERO)?,
             mark_read_on_open: self.mark_read_on_open.unwrap_or(d.mark_read_on_open),
+            download_dir: match self.download_dir {
+                Some(p) if p.get_ref().trim().is_empty() => {
+                    return Err(site.error(p.span(), "settings.download_dir", "is empty".into()));
+                }
+                Some(p) => Some(super::expand_home(p.get_ref().trim())),
+                None => None,
+            },
+            max_download_size: match self.max_download_size {
+                Some(s) if *s.get_ref() < 1024 => {
+                    return Err(site.error(
+                        s.span(),
+                        "settings.max_download_size",
+                        "must be at least 1024 bytes".into(),
+                    ));
+                }
+                Some(s) => *s.get_ref(),
+                None => d.max_download_size,
+            },
         })
     }
 }

@@ -149,6 +149,21 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE bodies ADD COLUMN comments TEXT;
     "#,
+    // 8 -> 9: the download queue. One row per article and enclosure URL: queued, done (with
+    // the file) or failed (with why). A half-downloaded file lives beside its final name as
+    // `.part`, so a download killed midway resumes from what is on disk.
+    r#"
+    CREATE TABLE downloads (
+        article_id INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        state TEXT NOT NULL,
+        file TEXT,
+        error TEXT,
+        queued INTEGER NOT NULL,
+        PRIMARY KEY (article_id, url)
+    ) WITHOUT ROWID;
+    CREATE INDEX downloads_state ON downloads (state);
+    "#,
 ];
 
 /// The schema version this binary writes.

@@ -4,6 +4,7 @@
 //! transaction. List queries read the `articles` table only; bodies live in `bodies` and are
 //! loaded one article at a time.
 
+mod downloads;
 mod feeds;
 mod handle;
 pub mod migrate;
@@ -23,6 +24,7 @@ use crate::model::{
     ArticleBody, ArticleId, ArticleSummary, Enclosure, FeedId, FeedMeta, FeedState, NewArticle, Query, Scope,
 };
 
+pub use downloads::DownloadJob;
 pub use feeds::WantedFeed;
 pub use handle::StoreHandle;
 pub use rules::{Explanation, RuleCount};

@@ -6,6 +6,7 @@ mod support;
 mod article_pages;
 mod cli;
 mod config_files;
+mod downloads;
 mod e2e_pty;
 mod enclosures;
 mod feed_management;

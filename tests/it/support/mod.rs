@@ -159,6 +159,11 @@ impl Server {
             .count()
     }
 
+    /// Every request so far, in arrival order.
+    pub fn requests(&self) -> Vec<Request> {
+        self.requests.lock().expect("lock").clone()
+    }
+
     pub fn peak_in_flight(&self) -> usize {
         self.peak.load(Ordering::SeqCst)
     }
