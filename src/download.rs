@@ -261,87 +261,139 @@ pub async fn run_queue(
     use std::collections::HashMap;
     use std::sync::Arc;
     use tokio::sync::Semaphore;
-    let jobs: Vec<_> = store
-        .read(|s| s.downloads())
-        .await??
-        .into_iter()
-        .filter(|j| j.state == "queued")
-        .collect();
     let all = Arc::new(Semaphore::new(settings.concurrency.max(1)));
     let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut tasks = tokio::task::JoinSet::new();
-    for job in jobs {
-        let host = url::Url::parse(&job.url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_string))
-            .unwrap_or_default();
-        let per_host = hosts
-            .entry(host)
-            .or_insert_with(|| Arc::new(Semaphore::new(settings.per_host.max(1))))
-            .clone();
-        let (all, fetcher, store, settings, events) = (
-            all.clone(),
-            fetcher.clone(),
-            store.clone(),
-            settings.clone(),
-            events.clone(),
-        );
-        tasks.spawn(async move {
-            let _h = per_host.acquire_owned().await;
-            let _a = all.acquire_owned().await;
-            let name = file_name(job.article.0, &job.url);
-            let result = match url::Url::parse(&job.url) {
-                Err(_) => Err(format!("'{}' is not a URL", crate::text::sanitize_line(&job.url))),
-                Ok(url) => {
-                    let tell = events.clone();
-                    let shown = name.clone();
-                    download(
-                        &fetcher,
-                        &url,
-                        &settings.dir,
-                        &name,
-                        settings.max_size,
-                        move |written, total| {
-                            let _ = tell.send(DownloadEvent::Progress {
-                                name: shown.clone(),
-                                written,
-                                total,
-                            });
-                        },
-                    )
-                    .await
-                    .map_err(|e| e.to_string())
-                }
-            };
-            let outcome = result.clone();
-            let (id, url) = (job.article, job.url.clone());
-            let _ = store
-                .write(move |s| match &outcome {
-                    Ok(p) => s.finish_download(id, &url, Ok(&p.display().to_string())),
-                    Err(e) => s.finish_download(id, &url, Err(e)),
-                })
-                .await;
-            let _ = events.send(match &result {
-                Ok(file) => DownloadEvent::Done {
-                    name,
-                    file: file.clone(),
-                },
-                Err(error) => DownloadEvent::Failed {
-                    name,
-                    url: job.url,
-                    error: error.clone(),
-                },
-            });
-            result.is_ok()
-        });
-    }
+    // Rounds: what was queued while this run went on is taken too, each job once per run.
+    let mut tried: std::collections::HashSet<(i64, String)> = Default::default();
     let (mut done, mut failed) = (0, 0);
-    while let Some(r) = tasks.join_next().await {
-        if r.unwrap_or(false) {
-            done += 1;
-        } else {
-            failed += 1;
+    loop {
+        let jobs: Vec<_> = store
+            .read(|s| s.downloads())
+            .await??
+            .into_iter()
+            .filter(|j| j.state == "queued" && tried.insert((j.article.0, j.url.clone())))
+            .collect();
+        if jobs.is_empty() && tasks.is_empty() {
+            break;
+        }
+        for job in jobs {
+            let host = url::Url::parse(&job.url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_default();
+            let per_host = hosts
+                .entry(host)
+                .or_insert_with(|| Arc::new(Semaphore::new(settings.per_host.max(1))))
+                .clone();
+            let (all, fetcher, store, settings, events) = (
+                all.clone(),
+                fetcher.clone(),
+                store.clone(),
+                settings.clone(),
+                events.clone(),
+            );
+            tasks.spawn(async move {
+                let _h = per_host.acquire_owned().await;
+                let _a = all.acquire_owned().await;
+                let name = file_name(job.article.0, &job.url);
+                let result = match url::Url::parse(&job.url) {
+                    Err(_) => Err(format!("'{}' is not a URL", crate::text::sanitize_line(&job.url))),
+                    Ok(url) => {
+                        let tell = events.clone();
+                        let shown = name.clone();
+                        download(
+                            &fetcher,
+                            &url,
+                            &settings.dir,
+                            &name,
+                            settings.max_size,
+                            move |written, total| {
+                                let _ = tell.send(DownloadEvent::Progress {
+                                    name: shown.clone(),
+                                    written,
+                                    total,
+                                });
+                            },
+                        )
+                        .await
+                        .map_err(|e| e.to_string())
+                    }
+                };
+                let outcome = result.clone();
+                let (id, url) = (job.article, job.url.clone());
+                let _ = store
+                    .write(move |s| match &outcome {
+                        Ok(p) => s.finish_download(id, &url, Ok(&p.display().to_string())),
+                        Err(e) => s.finish_download(id, &url, Err(e)),
+                    })
+                    .await;
+                let _ = events.send(match &result {
+                    Ok(file) => DownloadEvent::Done {
+                        name,
+                        file: file.clone(),
+                    },
+                    Err(error) => DownloadEvent::Failed {
+                        name,
+                        url: job.url,
+                        error: error.clone(),
+                    },
+                });
+                result.is_ok()
+            });
+        }
+        // Wait for one to finish, then look for newly queued ones.
+        if let Some(r) = tasks.join_next().await {
+            if r.unwrap_or(false) {
+                done += 1;
+            } else {
+                failed += 1;
+            }
         }
     }
     Ok((done, failed))
+}
+
+/// The UI's downloader: runs the queue at start (finishing what an earlier session left) and
+/// whenever it is nudged, reporting to `events` with progress at most every 200 ms per file.
+/// Ends when the nudging side goes away.
+pub async fn worker(
+    fetcher: Fetcher,
+    store: crate::store::StoreHandle,
+    settings: DownloadSettings,
+    mut nudges: tokio::sync::mpsc::Receiver<()>,
+    events: tokio::sync::mpsc::Sender<DownloadEvent>,
+) {
+    loop {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let (f, st, se) = (&fetcher, &store, &settings);
+        // The run owns the sender: when it ends, the forwarding below ends too.
+        let run = async move { run_queue(f, st, se, &tx).await };
+        let forward = async {
+            let mut last: std::collections::HashMap<String, std::time::Instant> = Default::default();
+            while let Some(ev) = rx.recv().await {
+                if let DownloadEvent::Progress { name, .. } = &ev {
+                    let now = std::time::Instant::now();
+                    if last
+                        .get(name)
+                        .is_some_and(|t| now.duration_since(*t) < std::time::Duration::from_millis(200))
+                    {
+                        continue;
+                    }
+                    last.insert(name.clone(), now);
+                }
+                if events.send(ev).await.is_err() {
+                    break;
+                }
+            }
+        };
+        let (result, ()) = tokio::join!(run, forward);
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "download queue");
+        }
+        if nudges.recv().await.is_none() {
+            return;
+        }
+        while nudges.try_recv().is_ok() {}
+    }
 }

@@ -28,6 +28,8 @@ pub struct Services {
     /// The newest rule preview asked for: an older one still queued for the reader is
     /// skipped, so fast typing never waits behind queries nobody will see.
     pub newest_preview: Arc<AtomicU64>,
+    /// Wakes the downloader after something was queued.
+    pub downloads: Option<mpsc::Sender<()>>,
 }
 
 /// What the loop itself must do after an effect.
@@ -85,6 +87,36 @@ impl Services {
                 pending.spawn(async move { Some(apply_redirect(&path, from, to).await) })
             }
             Effect::OpenUrl { url, browser } => pending.spawn(async move { open_url(browser, url) }),
+            Effect::QueueDownload(id) => {
+                let nudge = self.downloads.clone();
+                pending.spawn(async move {
+                    let r = store
+                        .write(move |s| {
+                            let n = s.queue_download(id, chrono::Utc::now())?;
+                            Ok::<_, crate::store::Error>((n, s.downloads()?))
+                        })
+                        .await;
+                    Some(match r {
+                        Ok(Ok((n, jobs))) => {
+                            if let Some(tx) = nudge {
+                                let _ = tx.try_send(());
+                            }
+                            Msg::Store(StoreReply::Downloads {
+                                jobs,
+                                queued: Some(n),
+                            })
+                        }
+                        Ok(Err(e)) => Msg::OpenFailed(format!("cannot queue the download: {e}")),
+                        Err(e) => Msg::OpenFailed(format!("cannot queue the download: {e}")),
+                    })
+                })
+            }
+            Effect::LoadDownloads => pending.spawn(async move {
+                match store.read(|s| s.downloads()).await {
+                    Ok(Ok(jobs)) => Some(Msg::Store(StoreReply::Downloads { jobs, queued: None })),
+                    _ => None,
+                }
+            }),
             Effect::Spawn(argv) => pending.spawn(async move {
                 crate::opener::spawn_detached(&argv)
                     .err()

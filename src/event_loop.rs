@@ -48,6 +48,8 @@ struct Background {
     commands: mpsc::Receiver<PollerCmd>,
     /// The accounts and the sync task's command channel (none without accounts).
     sync: Option<(Vec<Driven>, mpsc::Receiver<SyncCmd>)>,
+    /// `D`'s nudges to the downloader.
+    downloads: mpsc::Receiver<()>,
     session: Session,
 }
 
@@ -81,6 +83,15 @@ impl Background {
             ));
             tokio::spawn(crate::watch::forward_sync_events(events, inbox.clone()));
         }
+        let (download_events, events) = mpsc::channel(64);
+        tokio::spawn(crate::download::worker(
+            services.fetcher.clone(),
+            services.store.clone(),
+            crate::commands::download::settings(&self.session),
+            self.downloads,
+            download_events,
+        ));
+        tokio::spawn(crate::watch::forward_download_events(events, inbox.clone()));
         let (events_tx, events) = mpsc::channel::<PollEvent>(256);
         tokio::spawn(crate::watch::forward_poll_events(events, inbox.clone()));
         tokio::spawn(crate::poller::run_background(
@@ -104,6 +115,7 @@ async fn ui_main(session: Session, store: StoreHandle) -> Result<i32> {
         let (tx, rx) = mpsc::channel::<SyncCmd>(8);
         (Some(tx), Some((accounts, rx)))
     };
+    let (download_tx, download_rx) = mpsc::channel::<()>(8);
     let services = Services {
         store,
         fetcher: session.fetcher()?,
@@ -111,6 +123,7 @@ async fn ui_main(session: Session, store: StoreHandle) -> Result<i32> {
         poller: poller_tx.clone(),
         sync: sync_tx,
         newest_preview: Default::default(),
+        downloads: Some(download_tx),
     };
     let signals = Signals::new().context("cannot watch for signals")?;
     let (keymap, app_settings) = (Keymap::new(&session.config.keys), app_settings(&session.config));
@@ -119,6 +132,7 @@ async fn ui_main(session: Session, store: StoreHandle) -> Result<i32> {
         feeds: registered.poll,
         commands: poller_rx,
         sync,
+        downloads: download_rx,
         session,
     };
     // Everything that can fail is ready: only now does the terminal change mode.

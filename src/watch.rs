@@ -103,6 +103,14 @@ pub async fn forward_sync_events(
     forward(events, tx, Msg::Sync).await;
 }
 
+/// Passes the downloader's reports to the loop.
+pub async fn forward_download_events(
+    events: mpsc::Receiver<crate::download::DownloadEvent>,
+    tx: mpsc::Sender<Msg>,
+) {
+    forward(events, tx, Msg::Download).await;
+}
+
 async fn forward<T>(mut events: mpsc::Receiver<T>, tx: mpsc::Sender<Msg>, wrap: fn(T) -> Msg) {
     while let Some(ev) = events.recv().await {
         if tx.send(wrap(ev)).await.is_err() {

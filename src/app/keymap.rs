@@ -27,6 +27,8 @@ pub enum Action {
     Undo,
     OpenInBrowser,
     PlayEnclosure,
+    Download,
+    ShowDownloads,
     Search,
     ToggleUnreadOnly,
     ToggleHidden,
@@ -303,6 +305,18 @@ pub const BINDINGS: &[Binding] = &[
         name: "play",
         help: "play the enclosure",
         defaults: &[c('e')],
+    },
+    Binding {
+        action: Action::Download,
+        name: "download",
+        help: "download the enclosure",
+        defaults: &[c('D')],
+    },
+    Binding {
+        action: Action::ShowDownloads,
+        name: "downloads",
+        help: "the download queue",
+        defaults: &[c('w')],
     },
     Binding {
         action: Action::Search,

@@ -3,6 +3,7 @@
 //! terminal.
 
 mod article;
+mod downloads;
 pub mod keymap;
 mod marking;
 pub mod modes;
@@ -89,6 +90,8 @@ pub enum Mode {
     Enclosures {
         selected: usize,
     },
+    /// The download queue: waiting, done (with the file), failed (with why).
+    Downloads,
 }
 
 /// What to select when the next window arrives.
@@ -144,6 +147,8 @@ pub struct Status {
     pub error: Option<String>,
     pub message: Option<String>,
     pub progress: Option<(usize, usize)>,
+    /// The download under way: its name and how far (percent, when the size is known).
+    pub download: Option<(String, Option<u8>)>,
 }
 
 /// Settings the model needs.
@@ -184,6 +189,8 @@ pub struct App {
     pub starred: u64,
     /// Rows of the health view, loaded when it opens.
     pub health: Vec<crate::model::FeedState>,
+    /// The download queue, as last loaded for its view.
+    pub downloads: Vec<crate::store::DownloadJob>,
     /// Unread articles per saved view, in config order.
     pub view_unread: Vec<u64>,
     /// The rules with what they matched lately, for the health view.
@@ -260,6 +267,7 @@ impl App {
             errors: HashMap::new(),
             starred: 0,
             health: Vec::new(),
+            downloads: Vec::new(),
             view_unread: Vec::new(),
             rule_counts: Vec::new(),
             accounts: Vec::new(),
@@ -285,6 +293,7 @@ impl App {
             }
             Msg::Poll(ev) => self.on_poll(ev),
             Msg::Sync(ev) => self.on_sync(ev),
+            Msg::Download(ev) => self.on_download(ev),
             Msg::Store(reply) => self.on_store(reply),
             Msg::OpenFailed(e) => {
                 self.status.error = Some(e);
@@ -343,6 +352,11 @@ impl App {
             Mode::AddFeed { input } => return self.on_add_key(k, input),
             Mode::RulePreview(p) => return self.on_rule_key(k, p),
             Mode::Enclosures { selected } => return self.on_enclosure_key(k, selected),
+            Mode::Downloads => {
+                // Any key closes it; the queue goes on in the background.
+                self.mode = Mode::Normal;
+                return Vec::new();
+            }
             Mode::Normal => {}
         }
         // A key press is the user moving on: last action's message and error make way.
@@ -375,6 +389,23 @@ impl App {
                 Vec::new()
             }
             Action::RefreshAll => vec![Effect::Refresh(None)],
+            Action::Download => {
+                let id = match (&self.focus, &self.article) {
+                    (Focus::Article, Some(v)) => Some(v.id),
+                    _ => self.headlines.selected_row().map(|r| r.id),
+                };
+                match id {
+                    Some(id) => vec![Effect::QueueDownload(id)],
+                    None => {
+                        self.status.error = Some("no article to download from".into());
+                        Vec::new()
+                    }
+                }
+            }
+            Action::ShowDownloads => {
+                self.mode = Mode::Downloads;
+                vec![Effect::LoadDownloads]
+            }
             Action::Health => {
                 self.mode = Mode::Health { selected: 0 };
                 vec![Effect::LoadHealth]

@@ -19,6 +19,8 @@ pub enum Msg {
     Store(StoreReply),
     /// A link could not be opened (or the opener reported something).
     OpenFailed(String),
+    /// How the background downloads go.
+    Download(crate::download::DownloadEvent),
     /// The config file changed and is valid: the new feeds, keys and settings.
     ConfigReloaded {
         feeds: Vec<super::FeedInfo>,
@@ -83,6 +85,11 @@ pub enum StoreReply {
     },
     /// Per-feed health for the health view, and the rules with their recent matches.
     Health(Vec<crate::model::FeedState>, Vec<crate::store::RuleCount>),
+    /// The download queue; `queued` when it answers a `D` (how many were added).
+    Downloads {
+        jobs: Vec<crate::store::DownloadJob>,
+        queued: Option<usize>,
+    },
     /// The extracted full article (already cached in the store), or why there is none.
     FullText {
         id: ArticleId,
@@ -149,6 +156,10 @@ pub enum Effect {
     },
     /// Start a program (a player) detached: argv, never a shell line.
     Spawn(Vec<String>),
+    /// Queue the article's enclosures for download and wake the downloader.
+    QueueDownload(ArticleId),
+    /// Load the download queue for its view.
+    LoadDownloads,
     /// Fetch the article's page, extract the article and cache it.
     FetchFullText {
         id: ArticleId,

@@ -41,6 +41,20 @@ impl App {
                 }
                 Vec::new()
             }
+            StoreReply::Downloads { jobs, queued } => {
+                self.downloads = jobs;
+                match queued {
+                    Some(0) => {
+                        self.status.error =
+                            Some("no enclosure to download (or it is already queued or done)".into())
+                    }
+                    Some(n) => {
+                        self.status.message = Some(format!("{n} queued for download (w shows the queue)"))
+                    }
+                    None => {}
+                }
+                Vec::new()
+            }
             StoreReply::Health(rows, rules) => {
                 self.health = rows;
                 self.rule_counts = rules;

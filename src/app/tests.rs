@@ -972,3 +972,43 @@ fn e_without_an_enclosure_says_so() {
     assert!(app.update(key('e')).is_empty());
     assert_eq!(app.status.error.as_deref(), Some("this article has no enclosure"));
 }
+
+#[test]
+fn d_queues_the_articles_enclosures_and_the_status_line_follows_the_download() {
+    let mut app = with_enclosures(vec![enclosure("https://cdn.example/ep.mp3", "audio/mpeg")]);
+    assert_eq!(app.update(key('D')), vec![Effect::QueueDownload(ArticleId(10))]);
+    app.update(Msg::Store(StoreReply::Downloads {
+        jobs: vec![],
+        queued: Some(1),
+    }));
+    assert!(app.status.message.as_deref().expect("said").contains("1 queued"));
+    app.update(Msg::Download(crate::download::DownloadEvent::Progress {
+        name: "10-ep.mp3".into(),
+        written: 250,
+        total: Some(1000),
+    }));
+    assert_eq!(app.status.download, Some(("10-ep.mp3".into(), Some(25))));
+    app.update(Msg::Download(crate::download::DownloadEvent::Done {
+        name: "10-ep.mp3".into(),
+        file: "/tmp/x/10-ep.mp3".into(),
+    }));
+    assert_eq!(app.status.download, None);
+    assert_eq!(app.status.message.as_deref(), Some("downloaded 10-ep.mp3"));
+    // Nothing to queue is said, not silent; the queue view reloads as downloads end.
+    app.update(Msg::Store(StoreReply::Downloads {
+        jobs: vec![],
+        queued: Some(0),
+    }));
+    assert!(app.status.error.is_some());
+    assert_eq!(app.update(key('w')), vec![Effect::LoadDownloads]);
+    assert_eq!(app.mode, Mode::Downloads);
+    let fx = app.update(Msg::Download(crate::download::DownloadEvent::Failed {
+        name: "10-ep.mp3".into(),
+        url: "https://cdn.example/ep.mp3".into(),
+        error: "HTTP 404".into(),
+    }));
+    assert_eq!(fx, vec![Effect::LoadDownloads]);
+    assert!(app.status.error.as_deref().expect("why").contains("HTTP 404"));
+    app.update(key('x'));
+    assert_eq!(app.mode, Mode::Normal);
+}

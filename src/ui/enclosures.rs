@@ -1,4 +1,6 @@
-//! The enclosure chooser: a box over the article listing its enclosures (name, type, size,
+//! The enclosure chooser and the download queue.
+//!
+//! The chooser: a box over the article listing its enclosures (name, type, size,
 //! running time), the selected one highlighted; Enter or a number plays it.
 
 use ratatui::Frame;
@@ -50,5 +52,52 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
             Line::from(Span::styled(text, style))
         })
         .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The download queue: each job's state, article and file (or why it failed), newest first.
+pub fn draw_queue(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
+    let width = area.width.saturating_sub(4).min(110);
+    let height = (app.downloads.len().max(1) as u16 + 2).min(area.height.saturating_sub(2));
+    let box_area = Rect {
+        x: area.x + (area.width.saturating_sub(width)) / 2,
+        y: area.y + 1,
+        width,
+        height,
+    };
+    frame.render_widget(Clear, box_area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(theme.accent))
+        .title(" Downloads — D queues the article's enclosure, any key closes ");
+    let inner = block.inner(box_area);
+    frame.render_widget(block, box_area);
+    let w = inner.width as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    if app.downloads.is_empty() {
+        lines.push(Line::from(Span::styled(
+            "nothing queued",
+            Style::default().fg(theme.read),
+        )));
+    }
+    for j in &app.downloads {
+        let style = match j.state.as_str() {
+            "failed" => Style::default().fg(theme.error),
+            "done" => Style::default().fg(theme.read),
+            _ => Style::default(),
+        };
+        let detail = match (&j.file, &j.error) {
+            (Some(f), _) => f.clone(),
+            (_, Some(e)) => e.clone(),
+            _ => j.url.clone(),
+        };
+        let text = format!(
+            "{:<6} {}  {}",
+            j.state,
+            sanitize_line(&j.title),
+            sanitize_line(&detail)
+        );
+        lines.push(Line::from(Span::styled(wrap::truncate(&text, w), style)));
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }

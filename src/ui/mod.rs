@@ -41,6 +41,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
     if let Mode::Enclosures { selected } = app.mode {
         enclosures::draw(frame, main, app, selected, theme);
     }
+    if app.mode == Mode::Downloads {
+        enclosures::draw_queue(frame, main, app, theme);
+    }
     draw_status(frame, status, app, theme);
     if app.mode == Mode::Help {
         help::draw(frame, area, app, theme);
@@ -73,6 +76,14 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
         )
     } else if let Some(e) = &app.status.error {
         (sanitize_line(e), Style::default().fg(theme.error))
+    } else if let Some((name, pct)) = &app.status.download {
+        (
+            match pct {
+                Some(p) => format!("↓ {} {p}%", sanitize_line(name)),
+                None => format!("↓ {}", sanitize_line(name)),
+            },
+            Style::default().fg(theme.accent),
+        )
     } else if let Some((done, total)) = app.status.progress {
         (
             format!("refreshing {done}/{total}"),

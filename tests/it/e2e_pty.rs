@@ -421,3 +421,54 @@ fn a_rule_added_while_running_hides_stored_articles_and_dot_shows_them_again() {
     assert_eq!(one["hidden_by"], "mute one");
     assert_eq!(one["read"], true, "{one:#?}");
 }
+
+#[test]
+fn d_in_an_article_downloads_its_enclosure_in_the_background_and_w_shows_the_queue() {
+    let episode: Vec<u8> = (0..50_000u32).map(|i| (i % 253) as u8).collect();
+    let served = episode.clone();
+    let server = Server::start(move |req| match req.path.as_str() {
+        "/feed" => Response::ok(format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title>\
+             <item><title>Episode one</title><guid>e1</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>\
+             <description>notes</description>\
+             <enclosure url=\"http://{}/media/ep%201.mp3\" type=\"audio/mpeg\" length=\"50000\"/></item></channel></rss>",
+            req.header("host").unwrap_or("")
+        )),
+        "/media/ep%201.mp3" => Response::ok(served.clone()),
+        _ => Response::status(404),
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    let dl = dir.path().join("dl");
+    std::fs::write(
+        &config,
+        format!(
+            "[settings]\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\nname = \"Pod\"\n",
+            dl.display(),
+            server.url("/feed")
+        ),
+    )
+    .expect("config");
+    let data = dir.path().join("data");
+    let mut tui = Tui::start(&config, &data, 100, 30);
+    tui.wait_text("All unread (1)");
+    tui.send("l");
+    tui.send("\r");
+    let screen = tui.wait_text("(e plays)");
+    assert!(
+        screen.contains("ep 1.mp3") && screen.contains("48.8 KB"),
+        "{screen}"
+    );
+    tui.send("D");
+    tui.wait_text("downloaded 1-ep 1.mp3");
+    tui.send("w");
+    let screen = tui.wait_text("Downloads");
+    assert!(
+        screen.contains("done") && screen.contains("Episode one"),
+        "{screen}"
+    );
+    tui.send("x");
+    tui.send("Q");
+    assert!(tui.wait_exit(Duration::from_secs(10)).success());
+    assert_eq!(std::fs::read(dl.join("1-ep 1.mp3")).expect("the file"), episode);
+}
