@@ -169,6 +169,8 @@ pub async fn download(
         let _ = file.flush().await;
         return Err(DownloadError::Cut(written));
     }
+    // A write that failed in the background (a full disk) is reported here, not by sync.
+    file.flush().await.map_err(|e| write_err(&part, e))?;
     file.sync_all().await.map_err(|e| write_err(&part, e))?;
     drop(file);
     tokio::fs::rename(&part, &target)

@@ -159,3 +159,42 @@ fn an_enclosure_over_the_size_cap_fails_with_a_reason_and_leaves_no_file() {
         "{list}"
     );
 }
+
+#[test]
+fn a_full_disk_is_said_as_such_and_the_job_is_marked_failed_with_why() {
+    let server = Server::start(|req| {
+        let base = format!("http://{}", req.header("host").unwrap_or(""));
+        match req.path.as_str() {
+            "/ep.mp3" => Response::ok(episode()),
+            _ => serve(req, &feed_xml(&base)),
+        }
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let (config, data, dl) = (
+        dir.path().join("config.toml"),
+        dir.path().join("data"),
+        dir.path().join("dl"),
+    );
+    std::fs::write(
+        &config,
+        format!(
+            "[settings]\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\nauto_download = 1\n",
+            dl.display(),
+            server.url("/feed")
+        ),
+    )
+    .expect("config");
+    tidings_ok(&config, &data, &["refresh"]);
+    // The part file is /dev/full: every write fails with ENOSPC, as on a full disk.
+    std::fs::create_dir_all(&dl).expect("dl");
+    std::os::unix::fs::symlink("/dev/full", dl.join("1-ep.mp3.part")).expect("symlink");
+    let out = tidings(&config, &data, &["download"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("the disk is full"), "{stdout}");
+    let list = tidings_ok(&config, &data, &["download", "--list"]);
+    assert!(
+        list.starts_with("failed") && list.contains("disk is full"),
+        "{list}"
+    );
+}
