@@ -223,6 +223,17 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
+/// A size in bytes, at least 1 KiB (a smaller cap would refuse everything).
+fn bytes(v: Option<Spanned<u64>>, key: &str, default: u64, site: &Site<'_>) -> Result<u64, Error> {
+    match v {
+        Some(s) if *s.get_ref() < 1024 => {
+            Err(site.error(s.span(), key, "must be at least 1024 bytes".into()))
+        }
+        Some(s) => Ok(*s.get_ref()),
+        None => Ok(default),
+    }
+}
+
 /// The longest duration any setting takes.
 const MAX_DURATION: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
@@ -450,17 +461,12 @@ impl RawSettings {
             concurrency: positive(self.concurrency, "settings.concurrency", d.concurrency)?,
             per_host: positive(self.per_host, "settings.per_host", d.per_host)?,
             timeout,
-            max_feed_size: match self.max_feed_size {
-                Some(s) if *s.get_ref() < 1024 => {
-                    return Err(site.error(
-                        s.span(),
-                        "settings.max_feed_size",
-                        "must be at least 1024 bytes".into(),
-                    ));
-                }
-                Some(s) => *s.get_ref(),
-                None => d.max_feed_size,
-            },
+            max_feed_size: bytes(
+                self.max_feed_size,
+                "settings.max_feed_size",
+                d.max_feed_size,
+                site,
+            )?,
             user_agent: self
                 .user_agent
                 .filter(|u| !u.trim().is_empty())
@@ -476,17 +482,12 @@ impl RawSettings {
                 Some(p) => Some(super::expand_home(p.get_ref().trim())),
                 None => None,
             },
-            max_download_size: match self.max_download_size {
-                Some(s) if *s.get_ref() < 1024 => {
-                    return Err(site.error(
-                        s.span(),
-                        "settings.max_download_size",
-                        "must be at least 1024 bytes".into(),
-                    ));
-                }
-                Some(s) => *s.get_ref(),
-                None => d.max_download_size,
-            },
+            max_download_size: bytes(
+                self.max_download_size,
+                "settings.max_download_size",
+                d.max_download_size,
+                site,
+            )?,
         })
     }
 }

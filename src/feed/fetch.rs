@@ -78,6 +78,25 @@ impl FetchError {
     }
 }
 
+/// Where a redirect points: its Location resolved against the URL that answered, and only
+/// to an http or https URL.
+fn redirect_target(resp: &reqwest::Response, current: &Url) -> Result<Url, FetchError> {
+    let location = resp
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            FetchError::BadRedirect(format!("HTTP {} without Location", resp.status().as_u16()))
+        })?;
+    let next = current
+        .join(location)
+        .map_err(|_| FetchError::BadRedirect(crate::text::sanitize_line(location)))?;
+    if !matches!(next.scheme(), "http" | "https") {
+        return Err(FetchError::BadRedirect(format!("to a '{}' URL", next.scheme())));
+    }
+    Ok(next)
+}
+
 /// Limits for every request.
 #[derive(Debug, Clone)]
 pub struct FetchLimits {
@@ -164,19 +183,7 @@ impl Fetcher {
                 .map_err(|e| classify(e, self.limits.timeout))?;
             let status = resp.status();
             if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
-                let location = resp
-                    .headers()
-                    .get(header::LOCATION)
-                    .and_then(|v| v.to_str().ok())
-                    .ok_or_else(|| {
-                        FetchError::BadRedirect(format!("HTTP {} without Location", status.as_u16()))
-                    })?;
-                let next = current
-                    .join(location)
-                    .map_err(|_| FetchError::BadRedirect(crate::text::sanitize_line(location)))?;
-                if !matches!(next.scheme(), "http" | "https") {
-                    return Err(FetchError::BadRedirect(format!("to a '{}' URL", next.scheme())));
-                }
+                let next = redirect_target(&resp, &current)?;
                 let is_permanent = matches!(status.as_u16(), 301 | 308);
                 all_permanent &= is_permanent;
                 if all_permanent {
@@ -238,16 +245,7 @@ impl Fetcher {
                 .map_err(|e| classify(e, self.limits.timeout))?;
             let status = resp.status();
             if status.is_redirection() {
-                let location = resp
-                    .headers()
-                    .get(header::LOCATION)
-                    .and_then(|v| v.to_str().ok())
-                    .ok_or_else(|| {
-                        FetchError::BadRedirect(format!("HTTP {} without Location", status.as_u16()))
-                    })?;
-                current = current
-                    .join(location)
-                    .map_err(|_| FetchError::BadRedirect(crate::text::sanitize_line(location)))?;
+                current = redirect_target(&resp, &current)?;
                 continue;
             }
             if !status.is_success() && status != StatusCode::RANGE_NOT_SATISFIABLE {

@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::app::App;
 use crate::config::Theme;
@@ -19,21 +19,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
         .as_ref()
         .and_then(|v| v.body.as_deref())
         .map_or(&[][..], |b| b.enclosures.as_slice());
-    let width = area.width.saturating_sub(4).min(100);
-    let height = (enclosures.len() as u16 + 2).min(area.height);
-    let box_area = Rect {
-        x: area.x + (area.width.saturating_sub(width)) / 2,
-        y: area.y + 1,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, box_area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(theme.accent))
-        .title(" Play — enter or 1-9 plays, esc closes ");
-    let inner = block.inner(box_area);
-    frame.render_widget(block, box_area);
+    let inner = super::overlay(
+        frame,
+        area,
+        100,
+        enclosures.len() as u16 + 2,
+        " Play — enter or 1-9 plays, esc closes ",
+        theme,
+    );
     let w = inner.width as usize;
     let lines: Vec<Line> = enclosures
         .iter()
@@ -57,21 +50,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, selected: usize, theme
 
 /// The download queue: each job's state, article and file (or why it failed), newest first.
 pub fn draw_queue(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
-    let width = area.width.saturating_sub(4).min(110);
-    let height = (app.downloads.len().max(1) as u16 + 2).min(area.height.saturating_sub(2));
-    let box_area = Rect {
-        x: area.x + (area.width.saturating_sub(width)) / 2,
-        y: area.y + 1,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, box_area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(theme.accent))
-        .title(" Downloads — D queues the article's enclosure, any key closes ");
-    let inner = block.inner(box_area);
-    frame.render_widget(block, box_area);
+    let inner = super::overlay(
+        frame,
+        area,
+        110,
+        app.downloads.len().max(1) as u16 + 2,
+        " Downloads — D queues the article's enclosure, any key closes ",
+        theme,
+    );
     let w = inner.width as usize;
     let mut lines: Vec<Line> = Vec::new();
     if app.downloads.is_empty() {

@@ -50,6 +50,33 @@ pub fn draw(frame: &mut Frame<'_>, app: &App, theme: &Theme) {
     }
 }
 
+/// A bordered box near the top of `area`, centred, at most `width` wide and `height` high,
+/// cleared and titled; returns the inside to draw in.
+pub(crate) fn overlay(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    width: u16,
+    height: u16,
+    title: &str,
+    theme: &Theme,
+) -> Rect {
+    let width = area.width.saturating_sub(4).min(width);
+    let box_area = Rect {
+        x: area.x + (area.width.saturating_sub(width)) / 2,
+        y: area.y + 1,
+        width,
+        height: height.min(area.height.saturating_sub(1)),
+    };
+    frame.render_widget(ratatui::widgets::Clear, box_area);
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(Style::default().fg(theme.accent))
+        .title(title.to_string());
+    let inner = block.inner(box_area);
+    frame.render_widget(block, box_area);
+    inner
+}
+
 fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     let total_unread: u64 = app
         .feeds

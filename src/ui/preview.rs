@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 use crate::app::App;
 use crate::app::modes::RulePreview;
@@ -13,20 +13,14 @@ use crate::config::Theme;
 use crate::text::{sanitize_line, wrap};
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, p: &RulePreview, theme: &Theme) {
-    let width = area.width.saturating_sub(4).min(90);
-    let box_area = Rect {
-        x: area.x + (area.width.saturating_sub(width)) / 2,
-        y: area.y + 1,
-        width,
-        height: 10.min(area.height),
-    };
-    frame.render_widget(Clear, box_area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(theme.accent))
-        .title(" Try a rule — enter searches for it, esc closes ");
-    let inner = block.inner(box_area);
-    frame.render_widget(block, box_area);
+    let inner = super::overlay(
+        frame,
+        area,
+        90,
+        10,
+        " Try a rule — enter searches for it, esc closes ",
+        theme,
+    );
     let w = inner.width as usize;
     let mut lines = vec![Line::from(vec![
         Span::styled("match = ", Style::default().fg(theme.read)),

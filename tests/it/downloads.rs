@@ -2,6 +2,7 @@
 //! with a Range request from the part on disk and ends with the exact file; the queue says
 //! what happened; an oversized enclosure fails with a reason and leaves nothing behind.
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::support::{Request, Response, Server, tidings, tidings_cmd, tidings_ok};
@@ -47,12 +48,9 @@ fn feed_xml(base: &str) -> String {
     )
 }
 
-#[test]
-fn a_download_killed_midway_resumes_with_range_and_ends_with_the_exact_file() {
-    let feed = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
-    let f = feed.clone();
-    let server = Server::start(move |req| serve(req, &f.lock().expect("feed")));
-    *feed.lock().expect("feed") = feed_xml(server.url("").trim_end_matches('/'));
+/// A config downloading into `dl/` with `settings` added, for the one feed at `feed_url`
+/// with `auto_download = 1`; refreshed. Returns (dir, config, data, dl).
+fn setup(feed_url: &str, settings: &str) -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().expect("tmp");
     let (config, data, dl) = (
         dir.path().join("config.toml"),
@@ -62,13 +60,22 @@ fn a_download_killed_midway_resumes_with_range_and_ends_with_the_exact_file() {
     std::fs::write(
         &config,
         format!(
-            "[settings]\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\nname = \"Pod\"\nauto_download = 1\n",
+            "[settings]\ndownload_dir = \"{}\"\n{settings}\n[[feed]]\nurl = \"{feed_url}\"\nname = \"Pod\"\nauto_download = 1\n",
             dl.display(),
-            server.url("/feed")
         ),
     )
     .expect("config");
     tidings_ok(&config, &data, &["refresh"]);
+    (dir, config, data, dl)
+}
+
+#[test]
+fn a_download_killed_midway_resumes_with_range_and_ends_with_the_exact_file() {
+    let feed = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let f = feed.clone();
+    let server = Server::start(move |req| serve(req, &f.lock().expect("feed")));
+    *feed.lock().expect("feed") = feed_xml(server.url("").trim_end_matches('/'));
+    let (_dir, config, data, dl) = setup(&server.url("/feed"), "");
 
     let mut child = tidings_cmd(&config, &data, &["download"])
         .stdout(std::process::Stdio::null())
@@ -129,22 +136,7 @@ fn an_enclosure_over_the_size_cap_fails_with_a_reason_and_leaves_no_file() {
         let base = format!("http://{}", req.header("host").unwrap_or(""));
         serve(req, &feed_xml(&base).replace("/ep.mp3", "/huge.mp3"))
     });
-    let dir = tempfile::tempdir().expect("tmp");
-    let (config, data, dl) = (
-        dir.path().join("config.toml"),
-        dir.path().join("data"),
-        dir.path().join("dl"),
-    );
-    std::fs::write(
-        &config,
-        format!(
-            "[settings]\ndownload_dir = \"{}\"\nmax_download_size = 2048\n\n[[feed]]\nurl = \"{}\"\nauto_download = 3\n",
-            dl.display(),
-            server.url("/feed")
-        ),
-    )
-    .expect("config");
-    tidings_ok(&config, &data, &["refresh"]);
+    let (_dir, config, data, dl) = setup(&server.url("/feed"), "max_download_size = 2048\n");
     let out = tidings(&config, &data, &["download"]);
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -169,22 +161,7 @@ fn a_full_disk_is_said_as_such_and_the_job_is_marked_failed_with_why() {
             _ => serve(req, &feed_xml(&base)),
         }
     });
-    let dir = tempfile::tempdir().expect("tmp");
-    let (config, data, dl) = (
-        dir.path().join("config.toml"),
-        dir.path().join("data"),
-        dir.path().join("dl"),
-    );
-    std::fs::write(
-        &config,
-        format!(
-            "[settings]\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\nauto_download = 1\n",
-            dl.display(),
-            server.url("/feed")
-        ),
-    )
-    .expect("config");
-    tidings_ok(&config, &data, &["refresh"]);
+    let (_dir, config, data, dl) = setup(&server.url("/feed"), "");
     // The part file is /dev/full: every write fails with ENOSPC, as on a full disk.
     std::fs::create_dir_all(&dl).expect("dl");
     std::os::unix::fs::symlink("/dev/full", dl.join("1-ep.mp3.part")).expect("symlink");
