@@ -239,6 +239,9 @@ pub struct DownloadSettings {
     pub per_host: usize,
     /// At most this many at all.
     pub concurrency: usize,
+    /// Feeds (URL as in the config) whose newest N articles' enclosures are queued before
+    /// each run (`auto_download = N`).
+    pub auto: Vec<(String, usize)>,
 }
 
 /// The folder downloads go to: the setting, else `tidings` in the user's download folder,
@@ -367,6 +370,12 @@ pub async fn worker(
     events: tokio::sync::mpsc::Sender<DownloadEvent>,
 ) {
     loop {
+        let (auto, now) = (settings.auto.clone(), chrono::Utc::now());
+        if !auto.is_empty()
+            && let Ok(Err(e)) = store.write(move |s| s.queue_auto(&auto, now)).await
+        {
+            tracing::warn!(error = %e, "auto_download");
+        }
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let (f, st, se) = (&fetcher, &store, &settings);
         // The run owns the sender: when it ends, the forwarding below ends too.

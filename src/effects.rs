@@ -111,6 +111,12 @@ impl Services {
                     })
                 })
             }
+            Effect::NudgeDownloads => {
+                if let Some(tx) = &self.downloads {
+                    let _ = tx.try_send(());
+                }
+                return Control::Continue;
+            }
             Effect::LoadDownloads => pending.spawn(async move {
                 match store.read(|s| s.downloads()).await {
                     Ok(Ok(jobs)) => Some(Msg::Store(StoreReply::Downloads { jobs, queued: None })),

@@ -160,6 +160,8 @@ pub enum Effect {
     QueueDownload(ArticleId),
     /// Load the download queue for its view.
     LoadDownloads,
+    /// Wake the downloader (new articles: `auto_download` feeds may have new episodes).
+    NudgeDownloads,
     /// Fetch the article's page, extract the article and cache it.
     FetchFullText {
         id: ArticleId,

@@ -227,7 +227,12 @@ impl App {
             PollEvent::PassFinished(summary) => {
                 self.status.progress = None;
                 self.status.message = Some(summary.line());
-                vec![self.load_counts()]
+                let mut fx = vec![self.load_counts()];
+                if summary.new_articles > 0 {
+                    // Feeds with auto_download may have new episodes to fetch.
+                    fx.push(Effect::NudgeDownloads);
+                }
+                fx
             }
         }
     }

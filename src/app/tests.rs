@@ -1012,3 +1012,20 @@ fn d_queues_the_articles_enclosures_and_the_status_line_follows_the_download() {
     app.update(key('x'));
     assert_eq!(app.mode, Mode::Normal);
 }
+
+#[test]
+fn a_refresh_pass_with_new_articles_wakes_the_downloader_and_one_without_does_not() {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    let pass = |new_articles| {
+        Msg::Poll(crate::poller::PollEvent::PassFinished(
+            crate::poller::PassSummary {
+                feeds: 1,
+                updated: 1,
+                new_articles,
+                ..Default::default()
+            },
+        ))
+    };
+    assert!(app.update(pass(3)).contains(&Effect::NudgeDownloads));
+    assert!(!app.update(pass(0)).contains(&Effect::NudgeDownloads));
+}

@@ -18,11 +18,17 @@ pub fn settings(ctx: &Session) -> DownloadSettings {
         max_size: s.max_download_size,
         per_host: s.per_host,
         concurrency: s.concurrency.min(4),
+        auto: ctx
+            .config
+            .feeds
+            .iter()
+            .filter_map(|f| f.auto_download.map(|n| (f.url.to_string(), n)))
+            .collect(),
     }
 }
 
 pub fn run(ctx: &Session, list: bool) -> Result<i32> {
-    let (mut store, ids) = ctx.open_store()?;
+    let (mut store, _) = ctx.open_store()?;
     if list {
         let mut out = String::new();
         for j in store.downloads()? {
@@ -37,13 +43,9 @@ pub fn run(ctx: &Session, list: bool) -> Result<i32> {
         write_stdout(out.as_bytes())?;
         return Ok(0);
     }
-    for (spec, id) in ctx.config.feeds.iter().zip(&ids) {
-        if let Some(n) = spec.auto_download {
-            store.queue_newest(*id, n, Utc::now())?;
-        }
-    }
-    drop(store);
     let settings = settings(ctx);
+    store.queue_auto(&settings.auto, Utc::now())?;
+    drop(store);
     let fetcher = ctx.fetcher()?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -80,6 +80,22 @@ impl Store {
         Ok(queued)
     }
 
+    /// `queue_newest` for each (feed URL as in the config, N) of feeds with `auto_download`.
+    pub fn queue_auto(&mut self, feeds: &[(String, usize)], now: DateTime<Utc>) -> Result<usize> {
+        let mut n = 0;
+        for (url, newest) in feeds {
+            let id: Option<i64> = rusqlite::OptionalExtension::optional(self.conn.query_row(
+                "SELECT id FROM feeds WHERE url = ?1",
+                [url],
+                |r| r.get(0),
+            ))?;
+            if let Some(id) = id {
+                n += self.queue_newest(crate::model::FeedId(id), *newest, now)?;
+            }
+        }
+        Ok(n)
+    }
+
     /// Every download, waiting ones first, then the newest.
     pub fn downloads(&self) -> Result<Vec<DownloadJob>> {
         let mut stmt = self.conn.prepare(

@@ -472,3 +472,48 @@ fn d_in_an_article_downloads_its_enclosure_in_the_background_and_w_shows_the_que
     assert!(tui.wait_exit(Duration::from_secs(10)).success());
     assert_eq!(std::fs::read(dl.join("1-ep 1.mp3")).expect("the file"), episode);
 }
+
+#[test]
+fn a_feed_with_auto_download_gets_its_newest_episode_while_the_ui_runs() {
+    let server = Server::start(|req| match req.path.as_str() {
+        "/feed" => Response::ok(format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pod</title>\
+             <item><title>New</title><guid>2</guid><pubDate>Tue, 02 Jan 2024 10:00:00 GMT</pubDate>\
+             <enclosure url=\"http://{h}/new.mp3\" type=\"audio/mpeg\"/></item>\
+             <item><title>Old</title><guid>1</guid><pubDate>Mon, 01 Jan 2024 10:00:00 GMT</pubDate>\
+             <enclosure url=\"http://{h}/old.mp3\" type=\"audio/mpeg\"/></item></channel></rss>",
+            h = req.header("host").unwrap_or("")
+        )),
+        "/new.mp3" => Response::ok(b"new episode".to_vec()),
+        "/old.mp3" => Response::ok(b"old episode".to_vec()),
+        _ => Response::status(404),
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let (config, data, dl) = (
+        dir.path().join("config.toml"),
+        dir.path().join("data"),
+        dir.path().join("dl"),
+    );
+    std::fs::write(
+        &config,
+        format!(
+            "[settings]\ndownload_dir = \"{}\"\n\n[[feed]]\nurl = \"{}\"\nauto_download = 1\n",
+            dl.display(),
+            server.url("/feed")
+        ),
+    )
+    .expect("config");
+    let mut tui = Tui::start(&config, &data, 100, 30);
+    tui.wait_text("All unread (2)");
+    tui.wait_text("downloaded");
+    tui.send("Q");
+    assert!(tui.wait_exit(Duration::from_secs(10)).success());
+    let files: Vec<String> = std::fs::read_dir(&dl)
+        .expect("dl")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 1, "only the newest: {files:?}");
+    assert!(files[0].ends_with("-new.mp3"), "{files:?}");
+    assert_eq!(server.hits("/old.mp3"), 0);
+}
