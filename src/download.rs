@@ -25,6 +25,22 @@ pub enum DownloadError {
     Cut(u64),
 }
 
+impl DownloadError {
+    /// Whether a later run should try again: a broken connection, a timeout, a server error
+    /// or a full disk pass; a file too large, a refused scheme or a 404 do not.
+    pub fn resumable(&self) -> bool {
+        match self {
+            DownloadError::Cut(_) | DownloadError::DiskFull(_) => true,
+            DownloadError::Fetch(e) => match e {
+                FetchError::Status { status, .. } => *status >= 500 || *status == 429,
+                FetchError::Timeout(_) | FetchError::Http(_) => true,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
 /// The longest file name made (bytes), well under every file system's 255.
 const NAME_MAX: usize = 150;
 
@@ -302,8 +318,12 @@ pub async fn run_queue(
                 let _h = per_host.acquire_owned().await;
                 let _a = all.acquire_owned().await;
                 let name = file_name(job.article.0, &job.url);
-                let result = match url::Url::parse(&job.url) {
-                    Err(_) => Err(format!("'{}' is not a URL", crate::text::sanitize_line(&job.url))),
+                // (the error, and whether the next run should try again from the part on disk)
+                let result: Result<PathBuf, (String, bool)> = match url::Url::parse(&job.url) {
+                    Err(_) => Err((
+                        format!("'{}' is not a URL", crate::text::sanitize_line(&job.url)),
+                        false,
+                    )),
                     Ok(url) => {
                         let tell = events.clone();
                         let shown = name.clone();
@@ -322,7 +342,7 @@ pub async fn run_queue(
                             },
                         )
                         .await
-                        .map_err(|e| e.to_string())
+                        .map_err(|e| (e.to_string(), e.resumable()))
                     }
                 };
                 let outcome = result.clone();
@@ -330,7 +350,8 @@ pub async fn run_queue(
                 let _ = store
                     .write(move |s| match &outcome {
                         Ok(p) => s.finish_download(id, &url, Ok(&p.display().to_string())),
-                        Err(e) => s.finish_download(id, &url, Err(e)),
+                        Err((e, true)) => s.retry_download(id, &url, e),
+                        Err((e, false)) => s.finish_download(id, &url, Err(e)),
                     })
                     .await;
                 let _ = events.send(match &result {
@@ -338,7 +359,7 @@ pub async fn run_queue(
                         name,
                         file: file.clone(),
                     },
-                    Err(error) => DownloadEvent::Failed {
+                    Err((error, _)) => DownloadEvent::Failed {
                         name,
                         url: job.url,
                         error: error.clone(),

@@ -118,6 +118,16 @@ impl Store {
         Ok(rows)
     }
 
+    /// Leaves a download queued for the next run, saying why this one stopped (a broken
+    /// connection, a full disk): what is on disk resumes then.
+    pub fn retry_download(&mut self, id: ArticleId, url: &str, error: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE downloads SET state = 'queued', error = ?3 WHERE article_id = ?1 AND url = ?2",
+            params![id.0, url, error],
+        )?;
+        Ok(())
+    }
+
     /// Records how a download ended: the file, or why not.
     pub fn finish_download(
         &mut self,

@@ -153,7 +153,7 @@ fn an_enclosure_over_the_size_cap_fails_with_a_reason_and_leaves_no_file() {
 }
 
 #[test]
-fn a_full_disk_is_said_as_such_and_the_job_is_marked_failed_with_why() {
+fn a_full_disk_is_said_as_such_and_the_next_run_finishes_the_download() {
     let server = Server::start(|req| {
         let base = format!("http://{}", req.header("host").unwrap_or(""));
         match req.path.as_str() {
@@ -171,7 +171,12 @@ fn a_full_disk_is_said_as_such_and_the_job_is_marked_failed_with_why() {
     assert!(stdout.contains("the disk is full"), "{stdout}");
     let list = tidings_ok(&config, &data, &["download", "--list"]);
     assert!(
-        list.starts_with("failed") && list.contains("disk is full"),
-        "{list}"
+        list.starts_with("queued") && list.contains("disk is full"),
+        "still queued, with why: {list}"
     );
+    // Space again: the next run downloads it.
+    std::fs::remove_file(dl.join("1-ep.mp3.part")).expect("rm");
+    let out = tidings_ok(&config, &data, &["download"]);
+    assert!(out.contains("1 downloaded, 0 failed"), "{out}");
+    assert_eq!(std::fs::read(dl.join("1-ep.mp3")).expect("file"), episode());
 }
