@@ -43,7 +43,7 @@ struct RawSettings {
     per_host: Option<Spanned<u32>>,
     timeout: Option<Spanned<String>>,
     max_feed_size: Option<Spanned<u64>>,
-    user_agent: Option<String>,
+    user_agent: Option<Spanned<String>>,
     browser: Option<Spanned<String>>,
     article_width: Option<Spanned<u16>>,
     retention: Option<Spanned<String>>,
@@ -467,10 +467,25 @@ impl RawSettings {
                 d.max_feed_size,
                 site,
             )?,
-            user_agent: self
-                .user_agent
-                .filter(|u| !u.trim().is_empty())
-                .unwrap_or(d.user_agent),
+            user_agent: match self.user_agent {
+                Some(u) if u.get_ref().trim().is_empty() => d.user_agent,
+                // It goes into every request's header: what a header cannot carry (a line
+                // break, a control character) is an error here, not a failed client later.
+                Some(u)
+                    if !u
+                        .get_ref()
+                        .chars()
+                        .all(|c| c == ' ' || c == '\t' || c.is_ascii_graphic()) =>
+                {
+                    return Err(site.error(
+                        u.span(),
+                        "settings.user_agent",
+                        "must be printable ASCII on one line (it is sent as an HTTP header)".into(),
+                    ));
+                }
+                Some(u) => u.get_ref().trim().to_string(),
+                None => d.user_agent,
+            },
             browser,
             article_width,
             retention: dur(self.retention, "settings.retention", d.retention, Duration::ZERO)?,
