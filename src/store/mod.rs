@@ -34,10 +34,11 @@ pub use sync::{RemoteArticle, item_key, parse_item_key};
 pub enum Error {
     #[error("cannot open database '{}': {reason}", path.display())]
     Open { path: PathBuf, reason: String },
-    #[error("database '{}': {source}", path.display())]
+    // Not a `source`: the message carries the cause, and a chain would say it twice.
+    #[error("database '{}': {cause}", path.display())]
     Migrate {
         path: PathBuf,
-        source: migrate::MigrateError,
+        cause: migrate::MigrateError,
     },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
@@ -152,9 +153,9 @@ impl Store {
             recovery: None,
             rules: Vec::new(),
         };
-        migrate::migrate(&mut store.conn).map_err(|source| Error::Migrate {
+        migrate::migrate(&mut store.conn).map_err(|cause| Error::Migrate {
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
         store.reindex_if_flagged()?;
 

@@ -377,3 +377,19 @@ fn relative_links_resolve_against_the_content_location_the_server_sends() {
     let shown = text(&tidings(&config, &data, &["show", "1"]).stdout);
     assert!(shown.contains("http://cdn.example/news/ep.mp3"), "{shown}");
 }
+
+#[test]
+fn a_database_from_a_newer_tidings_is_refused_with_the_reason_said_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = write_config(dir.path(), &[]);
+    let data = dir.path().join("data");
+    assert!(tidings(&config, &data, &["list", "--count"]).status.success());
+    let conn = rusqlite::Connection::open(data.join("tidings.db")).expect("open");
+    conn.pragma_update(None, "user_version", 999).expect("bump");
+    drop(conn);
+    let out = tidings(&config, &data, &["refresh"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains("schema version 999"), "{err}");
+    assert_eq!(err.matches("upgrade tidings").count(), 1, "{err}");
+}
