@@ -77,9 +77,17 @@ pub fn draw_queue(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             (_, Some(e)) => e.clone(),
             _ => j.url.clone(),
         };
+        // The one downloading now shows how far it is.
+        let state = match &app.status.download {
+            Some((name, pct))
+                if j.state == "queued" && *name == crate::download::file_name(j.article.0, &j.url) =>
+            {
+                pct.map_or("↓".to_string(), |p| format!("↓ {p}%"))
+            }
+            _ => j.state.clone(),
+        };
         let text = format!(
-            "{:<6} {}  {}",
-            j.state,
+            "{state:<6} {}  {}",
             sanitize_line(&j.title),
             sanitize_line(&detail)
         );

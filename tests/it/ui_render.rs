@@ -232,3 +232,47 @@ fn styles_carry_meaning() {
         assert_eq!(buf[(79, y)].symbol(), "│", "row {y}");
     }
 }
+
+#[test]
+fn the_download_queue_shows_each_job_and_how_far_the_running_one_is() {
+    use tidings::download::DownloadEvent;
+    use tidings::store::DownloadJob;
+    let mut a = app((100, 20));
+    key(&mut a, 'w');
+    let job = |id: i64, state: &str, file: Option<&str>, error: Option<&str>| DownloadJob {
+        article: ArticleId(id),
+        url: format!("https://cdn.example/ep{id}.mp3"),
+        state: state.into(),
+        file: file.map(str::to_string),
+        error: error.map(str::to_string),
+        title: format!("Episode {id}"),
+    };
+    a.update(Msg::Store(StoreReply::Downloads {
+        jobs: vec![
+            job(3, "queued", None, None),
+            job(2, "done", Some("/dl/2-ep2.mp3"), None),
+            job(1, "failed", None, Some("HTTP 404")),
+        ],
+        queued: None,
+    }));
+    a.update(Msg::Download(DownloadEvent::Progress {
+        name: "3-ep3.mp3".into(),
+        written: 40,
+        total: Some(100),
+    }));
+    let t = render(&a, (100, 20));
+    let screen: String = t
+        .backend()
+        .buffer()
+        .content()
+        .chunks(100)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>() + "\n")
+        .collect();
+    assert!(screen.contains("↓ 40%  Episode 3"), "{screen}");
+    assert!(screen.contains("done   Episode 2  /dl/2-ep2.mp3"), "{screen}");
+    assert!(screen.contains("failed Episode 1  HTTP 404"), "{screen}");
+    assert!(
+        screen.contains("↓ 3-ep3.mp3 40%"),
+        "the status line too: {screen}"
+    );
+}
