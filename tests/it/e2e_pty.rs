@@ -317,11 +317,11 @@ fn status_errors_clear_add_prompt_shows_health_scrolls_and_redirects_keep_marks(
 fn a_start_up_failure_never_leaves_the_terminal_in_the_ui_mode() {
     let dir = tempfile::tempdir().expect("tmp");
     let config = dir.path().join("config.toml");
-    // A User-Agent that no HTTP client accepts: the client cannot be built.
+    // A User-Agent no HTTP header can carry: refused at load, naming the line.
     std::fs::write(&config, "[settings]\nuser_agent = \"bad\\nagent\"\n").expect("config");
     let mut tui = Tui::start(&config, &dir.path().join("data"), 80, 24);
     // The reader thread may still hold the last bytes when the process is gone: wait for them.
-    tui.wait_text("cannot set up the HTTP client");
+    tui.wait_text("config.toml:2:14: 'settings.user_agent'");
     let status = tui.wait_exit(Duration::from_secs(10));
     assert!(!status.success());
     let raw = String::from_utf8_lossy(&tui.raw()).into_owned();
