@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use chrono::Utc;
 
 use super::{Session, write_stdout};
@@ -47,11 +47,7 @@ pub fn run(ctx: &Session, list: bool) -> Result<i32> {
     store.queue_auto(&settings.auto, Utc::now())?;
     drop(store);
     let fetcher = ctx.fetcher()?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let rt = super::runtime()?;
     let handle = ctx.open_handle()?;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let (done, failed) = rt.block_on(run_queue(&fetcher, &handle, &settings, &tx))?;

@@ -81,6 +81,16 @@ fn completions(shell: clap_complete::Shell) -> Result<i32> {
 }
 
 /// Writes to stdout, treating a closed pipe (`| head`) as success.
+/// The async runtime a headless command runs its network and store work on: two workers,
+/// as many as the machines it is measured on have cores.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
 pub fn write_stdout(bytes: &[u8]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {

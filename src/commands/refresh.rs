@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 use chrono::Utc;
 use tokio::sync::mpsc;
 
@@ -19,11 +19,7 @@ pub fn run(ctx: &Session, only: Option<&str>) -> Result<i32> {
         let i = ctx.feed_index(needle)?;
         feeds = vec![feeds[i].clone()];
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = super::runtime()?;
     let handle = ctx.open_handle()?;
     let refresher = ctx.refresher(&handle)?;
     let retention = ctx.config.settings.retention;

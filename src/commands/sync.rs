@@ -5,17 +5,9 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result};
 
-use super::{Session, UsageError, write_stdout};
+use super::{Session, UsageError, runtime, write_stdout};
 use crate::store::StoreHandle;
 use crate::sync::{Backend, sync_account};
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
-}
 
 /// Syncs the accounts, a line each; exit status 1 when one failed (its marks stay queued).
 pub fn run(ctx: &Session, only: Option<&str>) -> Result<i32> {
