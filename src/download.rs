@@ -51,17 +51,7 @@ const NAME_MAX: usize = 150;
 pub fn file_name(article: i64, url: &str) -> String {
     let segment = url::Url::parse(url)
         .ok()
-        .and_then(|u| {
-            u.path_segments()?
-                .rev()
-                .find(|s| !s.is_empty())
-                .map(str::to_string)
-        })
-        .map(|s| {
-            percent_encoding::percent_decode_str(&s)
-                .decode_utf8_lossy()
-                .into_owned()
-        })
+        .and_then(|u| crate::media::url_file_name(&u))
         .unwrap_or_default();
     let mut clean: String = segment
         .chars()

@@ -32,6 +32,17 @@ pub fn guess_mime(url: &url::Url) -> Option<&'static str> {
     })
 }
 
+/// The file name a URL ends in: its last non-empty path segment, percent-decoded (raw, for
+/// callers to sanitise for the screen or make safe for the disk).
+pub fn url_file_name(url: &url::Url) -> Option<String> {
+    let segment = url.path_segments()?.rev().find(|s| !s.is_empty())?;
+    Some(
+        percent_encoding::percent_decode_str(segment)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
+}
+
 /// The enclosure's MIME type: the feed's, else the file name's guess.
 pub fn mime_of(e: &Enclosure, url: &url::Url) -> Option<String> {
     e.mime

@@ -546,26 +546,12 @@ pub fn enclosure_name(e: &crate::model::Enclosure) -> String {
         return super::sanitize_line(t);
     }
     let url = url::Url::parse(&e.url).ok();
-    let file = url
-        .as_ref()
-        .and_then(|u| {
-            u.path_segments()?
-                .rev()
-                .find(|s| !s.is_empty())
-                .map(str::to_string)
-        })
-        .map(|f| percent_decoded(&f));
+    let file = url.as_ref().and_then(crate::media::url_file_name);
     super::sanitize_line(
         &file
             .or_else(|| url.as_ref().and_then(|u| u.host_str().map(str::to_string)))
             .unwrap_or_else(|| e.url.clone()),
     )
-}
-
-fn percent_decoded(s: &str) -> String {
-    percent_encoding::percent_decode_str(s)
-        .decode_utf8_lossy()
-        .into_owned()
 }
 
 pub fn human_size(bytes: u64) -> String {
