@@ -66,13 +66,14 @@ impl Store {
             )?
             .query_map(params![feed.0, n as i64], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        // Known ones are skipped after the LIMIT, not in it: the newest N are the episodes
+        // wanted, and an older one must not move up once a newer one was downloaded.
         let mut queued = 0;
         for id in ids {
-            let known: bool = self.conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM downloads WHERE article_id = ?1)",
-                [id],
-                |r| r.get(0),
-            )?;
+            let known: bool = self
+                .conn
+                .prepare_cached("SELECT EXISTS (SELECT 1 FROM downloads WHERE article_id = ?1)")?
+                .query_row([id], |r| r.get(0))?;
             if !known {
                 queued += self.queue_download(ArticleId(id), now)?;
             }
