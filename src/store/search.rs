@@ -397,7 +397,8 @@ pub(super) fn register_regexp(conn: &rusqlite::Connection) -> rusqlite::Result<(
     use rusqlite::functions::FunctionFlags;
     /// Past this many patterns (a user typing regexes into the preview) the cache starts over.
     const KEPT: usize = 256;
-    let compiled: std::sync::Mutex<HashMap<String, std::sync::Arc<regex::Regex>>> = Default::default();
+    // A Regex clone shares the compiled program: the map hands out clones.
+    let compiled: std::sync::Mutex<HashMap<String, regex::Regex>> = Default::default();
     conn.create_scalar_function(
         "regexp",
         2,
@@ -409,13 +410,13 @@ pub(super) fn register_regexp(conn: &rusqlite::Connection) -> rusqlite::Result<(
                     let pattern = v.as_str()?;
                     let mut kept = compiled.lock().unwrap_or_else(|e| e.into_inner());
                     if let Some(re) = kept.get(pattern) {
-                        return Ok(regex::Regex::clone(re));
+                        return Ok(re.clone());
                     }
                     let re = compile_regex(pattern)?;
                     if kept.len() >= KEPT {
                         kept.clear();
                     }
-                    kept.insert(pattern.to_string(), std::sync::Arc::new(re.clone()));
+                    kept.insert(pattern.to_string(), re.clone());
                     Ok(re)
                 },
             )?;
