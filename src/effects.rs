@@ -29,7 +29,7 @@ pub struct Services {
     /// skipped, so fast typing never waits behind queries nobody will see.
     pub newest_preview: Arc<AtomicU64>,
     /// Wakes the downloader after something was queued.
-    pub downloads: Option<mpsc::Sender<()>>,
+    pub downloads: mpsc::Sender<()>,
 }
 
 /// What the loop itself must do after an effect.
@@ -98,23 +98,19 @@ impl Services {
                         .await;
                     Some(match r {
                         Ok(Ok((n, jobs))) => {
-                            if let Some(tx) = nudge {
-                                let _ = tx.try_send(());
-                            }
+                            // A full channel means the downloader is already woken.
+                            let _ = nudge.try_send(());
                             Msg::Store(StoreReply::Downloads {
                                 jobs,
                                 queued: Some(n),
                             })
                         }
-                        Ok(Err(e)) => Msg::OpenFailed(format!("cannot queue the download: {e}")),
-                        Err(e) => Msg::OpenFailed(format!("cannot queue the download: {e}")),
+                        Ok(Err(e)) | Err(e) => Msg::OpenFailed(format!("cannot queue the download: {e}")),
                     })
                 })
             }
             Effect::NudgeDownloads => {
-                if let Some(tx) = &self.downloads {
-                    let _ = tx.try_send(());
-                }
+                let _ = self.downloads.try_send(());
                 return Control::Continue;
             }
             Effect::LoadDownloads => pending.spawn(async move {

@@ -123,7 +123,7 @@ async fn ui_main(session: Session, store: StoreHandle) -> Result<i32> {
         poller: poller_tx.clone(),
         sync: sync_tx,
         newest_preview: Default::default(),
-        downloads: Some(download_tx),
+        downloads: download_tx,
     };
     let signals = Signals::new().context("cannot watch for signals")?;
     let (keymap, app_settings) = (Keymap::new(&session.config.keys), app_settings(&session.config));
