@@ -30,6 +30,8 @@ pub struct Services {
     pub newest_preview: Arc<AtomicU64>,
     /// Wakes the downloader after something was queued.
     pub downloads: mpsc::Sender<()>,
+    /// Draws articles' pictures; `None` with `images = "off"`.
+    pub pictures: Option<crate::images::Pictures>,
 }
 
 /// What the loop itself must do after an effect.
@@ -137,6 +139,29 @@ impl Services {
                     let _ = poller.send(cmd).await;
                     None
                 })
+            }
+            Effect::FetchImages {
+                id,
+                urls,
+                cols,
+                max_rows,
+            } => {
+                let Some(pictures) = &self.pictures else {
+                    return Control::Continue;
+                };
+                for url in urls {
+                    let (pictures, fetcher) = (pictures.clone(), self.fetcher.clone());
+                    pending.spawn(async move {
+                        let result = pictures.draw(&fetcher, &url, cols, max_rows).await;
+                        Some(Msg::Image {
+                            id,
+                            url,
+                            cols,
+                            result: result.map_err(|e| e.to_string()),
+                        })
+                    });
+                }
+                return Control::Continue;
             }
             Effect::Suspend => return Control::Suspend,
             Effect::Quit => return Control::Quit,

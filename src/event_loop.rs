@@ -116,7 +116,7 @@ async fn ui_main(session: Session, store: StoreHandle) -> Result<i32> {
         (Some(tx), Some((accounts, rx)))
     };
     let (download_tx, download_rx) = mpsc::channel::<()>(8);
-    let services = Services {
+    let mut services = Services {
         store,
         fetcher: session.fetcher()?,
         config_path: session.config.path.clone(),
@@ -124,7 +124,14 @@ async fn ui_main(session: Session, store: StoreHandle) -> Result<i32> {
         sync: sync_tx,
         newest_preview: Default::default(),
         downloads: download_tx,
+        pictures: None,
     };
+    let images = session.config.settings.images.then(|| {
+        crate::images::ImageCache::new(
+            session.paths.data_dir.join("images"),
+            session.config.settings.image_cache_size,
+        )
+    });
     let signals = Signals::new().context("cannot watch for signals")?;
     let (keymap, app_settings) = (Keymap::new(&session.config.keys), app_settings(&session.config));
     let background = Background {
@@ -137,8 +144,18 @@ async fn ui_main(session: Session, store: StoreHandle) -> Result<i32> {
     };
     // Everything that can fail is ready: only now does the terminal change mode.
     let mut terminal = Terminal::enter().context("cannot set up the terminal")?;
+    let mut graphics = None;
     let size = terminal.size().unwrap_or_default();
+    // Before any input is read: the terminal answers the graphics query on standard input.
+    if let Some(cache) = images {
+        let picker = crate::images::detect();
+        let font = picker.font_size();
+        tracing::info!(protocol = ?picker.protocol_type(), ?font, "pictures on");
+        graphics = Some((font.width, font.height));
+        services.pictures = Some(crate::images::Pictures::new(picker, cache));
+    }
     let (mut app, mut effects) = App::new(registered.infos, keymap, app_settings, (size.width, size.height));
+    app.graphics = graphics;
     if let Some(w) = services.store.recovery_warning() {
         effects.extend(app.update(Msg::Notice {
             message: w.to_string(),

@@ -27,6 +27,7 @@ pub mod effects;
 pub mod event_loop;
 pub mod feed;
 pub mod fulltext;
+pub mod images;
 pub mod media;
 pub mod model;
 pub mod opener;

@@ -133,27 +133,62 @@ impl App {
         fx
     }
 
-    pub(super) fn relayout_article(&mut self) {
+    pub(super) fn relayout_article(&mut self) -> Vec<Effect> {
         let width = article_width(&self.settings, self.size.0);
         if self.article.as_ref().is_some_and(|v| v.width != width) {
-            self.rerender_article();
+            return self.rerender_article();
         }
+        Vec::new()
     }
 
-    /// Lays the open article out again (new width, full text toggled or arrived).
-    pub(super) fn rerender_article(&mut self) {
+    /// Lays the open article out again (new width, full text toggled or arrived, a picture
+    /// arrived); returns the fetches for pictures it does not have yet.
+    pub(super) fn rerender_article(&mut self) -> Vec<Effect> {
         let width = article_width(&self.settings, self.size.0);
+        let max_rows = article_height(self.size.1).saturating_sub(1).max(4) as u16;
+        let graphics = self.graphics;
         let name = self
             .article
             .as_ref()
             .and_then(|v| v.body.as_ref())
             .map(|b| self.feed_name(b.summary.feed_id));
-        let Some(view) = self.article.as_mut() else { return };
-        let (Some(body), Some(name)) = (view.body.as_ref(), name) else {
-            return;
+        let Some(view) = self.article.as_mut() else {
+            return Vec::new();
         };
+        let (Some(body), Some(name)) = (view.body.as_ref(), name) else {
+            return Vec::new();
+        };
+        let cols = width as u16;
+        if view.images_cols != cols {
+            // Encoded for another width: drawn again from the cache at this one.
+            view.images.clear();
+            view.images_cols = cols;
+        }
+        let images = &view.images;
+        let rows = |url: &str, declared: Option<(u32, u32)>| -> Option<usize> {
+            use crate::images::ImageState;
+            match images.get(url) {
+                Some(ImageState::Ready(p)) => Some(usize::from(p.rows)),
+                Some(ImageState::Failed) => None,
+                Some(ImageState::Loading) | None => Some(crate::images::reserved_rows(
+                    declared,
+                    cols,
+                    graphics.unwrap_or((10, 20)),
+                    max_rows,
+                )),
+            }
+        };
+        let layout = crate::text::ImageLayout { rows: &rows };
+        let layout = graphics.map(|_| &layout);
         let rendered = if view.use_full {
-            crate::text::render_article_with(body, &name, width, view.note.as_deref(), &self.settings.dates)
+            crate::text::render_article_with(
+                body,
+                &name,
+                width,
+                view.note.as_deref(),
+                &self.settings.dates,
+                layout,
+            )
         } else {
             let mut feed_only = body.as_ref().clone();
             feed_only.full_html = None;
@@ -163,12 +198,72 @@ impl App {
                 width,
                 view.note.as_deref(),
                 &self.settings.dates,
+                layout,
             )
         };
+        // Rows an image above the top gained or lost move the text by as much: the line
+        // being read stays where it is.
+        if let Some(old) = &view.rendered
+            && old.images.len() == rendered.images.len()
+        {
+            let shift: isize = old
+                .images
+                .iter()
+                .zip(&rendered.images)
+                .filter(|(o, n)| o.line < view.scroll && o.url == n.url)
+                .map(|(o, n)| n.rows.max(1) as isize - o.rows.max(1) as isize)
+                .sum();
+            view.scroll = view.scroll.saturating_add_signed(shift);
+        }
         let max = rendered.lines.len().saturating_sub(1);
         view.scroll = view.scroll.min(max);
+        let mut wanted: Vec<String> = Vec::new();
+        for slot in &rendered.images {
+            if !view.images.contains_key(&slot.url) && !wanted.contains(&slot.url) {
+                wanted.push(slot.url.clone());
+            }
+        }
         view.rendered = Some(rendered);
         view.width = width;
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        for url in &wanted {
+            view.images
+                .insert(url.clone(), crate::images::ImageState::Loading);
+        }
+        vec![Effect::FetchImages {
+            id: view.id,
+            urls: wanted,
+            cols,
+            max_rows,
+        }]
+    }
+
+    /// A picture arrived (or failed): the article makes room for it.
+    pub(super) fn on_image(
+        &mut self,
+        id: ArticleId,
+        url: String,
+        cols: u16,
+        result: Result<crate::images::Picture, String>,
+    ) -> Vec<Effect> {
+        let Some(view) = self
+            .article
+            .as_mut()
+            .filter(|v| v.id == id && v.images_cols == cols)
+        else {
+            return Vec::new();
+        };
+        let state = match result {
+            Ok(p) => crate::images::ImageState::Ready(p),
+            Err(e) => {
+                tracing::debug!(url = %url, error = %e, "image not shown");
+                crate::images::ImageState::Failed
+            }
+        };
+        view.images.insert(url, state);
+        self.rerender_article()
     }
 
     pub(super) fn toggle_full_text(&mut self) -> Vec<Effect> {
@@ -187,13 +282,13 @@ impl App {
         } else if let Some(link) = body.summary.link.clone() {
             view.note = Some("fetching the full article…".into());
             let id = view.id;
-            self.rerender_article();
-            return vec![Effect::FetchFullText { id, link }];
+            let mut fx = self.rerender_article();
+            fx.push(Effect::FetchFullText { id, link });
+            return fx;
         } else {
             self.status.error = Some("this article has no link to fetch".into());
             return Vec::new();
         }
-        self.rerender_article();
-        Vec::new()
+        self.rerender_article()
     }
 }

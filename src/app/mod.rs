@@ -140,6 +140,9 @@ pub struct ArticleView {
     pub use_full: bool,
     /// A one-line note under the header (full text loading or unavailable).
     pub note: Option<String>,
+    /// The article's pictures by URL, encoded for `images_cols` columns.
+    pub images: HashMap<String, crate::images::ImageState>,
+    pub images_cols: u16,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -199,6 +202,9 @@ pub struct App {
     pub accounts: Vec<AccountStatus>,
     /// Writes in flight, so counts read before they commit are not shown.
     pub writes: Writes,
+    /// Pictures are drawn in articles: the terminal's cell size in pixels, as detected at
+    /// start (`images = "auto"`); `None` keeps images as their captions.
+    pub graphics: Option<(u16, u16)>,
     pub quit: bool,
 }
 
@@ -272,6 +278,7 @@ impl App {
             rule_counts: Vec::new(),
             accounts: Vec::new(),
             writes: Writes::default(),
+            graphics: None,
             quit: false,
         };
         app.rebuild_entries();
@@ -288,9 +295,14 @@ impl App {
             Msg::Resize { width, height } => {
                 self.size = (width, height);
                 self.keep_visible();
-                self.relayout_article();
-                Vec::new()
+                self.relayout_article()
             }
+            Msg::Image {
+                id,
+                url,
+                cols,
+                result,
+            } => self.on_image(id, url, cols, result),
             Msg::Poll(ev) => self.on_poll(ev),
             Msg::Sync(ev) => self.on_sync(ev),
             Msg::Download(ev) => self.on_download(ev),
@@ -665,6 +677,8 @@ impl App {
             width,
             use_full: false,
             note: None,
+            images: HashMap::new(),
+            images_cols: 0,
         });
         let mut fx = vec![Effect::LoadBody(row.id)];
         if self.settings.mark_read_on_open && !row.read {

@@ -21,6 +21,13 @@ pub enum Msg {
     OpenFailed(String),
     /// How the background downloads go.
     Download(crate::download::DownloadEvent),
+    /// An article's image is ready to draw at `cols` columns, or cannot be shown.
+    Image {
+        id: ArticleId,
+        url: String,
+        cols: u16,
+        result: Result<crate::images::Picture, String>,
+    },
     /// The config file changed and is valid: the new feeds, keys and settings.
     ConfigReloaded {
         feeds: Vec<super::FeedInfo>,
@@ -156,6 +163,13 @@ pub enum Effect {
     },
     /// Start a program (a player) detached: argv, never a shell line.
     Spawn(Vec<String>),
+    /// Fetch, decode and encode an article's images for `cols` × at most `max_rows` cells.
+    FetchImages {
+        id: ArticleId,
+        urls: Vec<String>,
+        cols: u16,
+        max_rows: u16,
+    },
     /// Queue the article's enclosures for download and wake the downloader.
     QueueDownload(ArticleId),
     /// Load the download queue for its view.

@@ -172,7 +172,7 @@ impl App {
             });
         }
         view.body = Some(b);
-        self.rerender_article();
+        fx.extend(self.rerender_article());
         fx
     }
 
@@ -193,8 +193,7 @@ impl App {
                 view.note = Some(format!("full text unavailable: {e}"));
             }
         }
-        self.rerender_article();
-        Vec::new()
+        self.rerender_article()
     }
 
     pub(super) fn on_poll(&mut self, ev: PollEvent) -> Vec<Effect> {

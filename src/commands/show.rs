@@ -46,7 +46,7 @@ pub fn run(ctx: &Session, id: i64, width: Option<u16>, full: bool) -> Result<i32
     }
     let dates = crate::session::date_style(&ctx.config);
     let rendered =
-        crate::text::render_article_with(&body, &feed_name, width as usize, note.as_deref(), &dates);
+        crate::text::render_article_with(&body, &feed_name, width as usize, note.as_deref(), &dates, None);
     let mut out = String::new();
     for line in rendered.plain_lines() {
         out.push_str(line.trim_end());

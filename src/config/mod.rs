@@ -85,6 +85,10 @@ pub struct Settings {
     pub download_dir: Option<std::path::PathBuf>,
     /// No enclosure larger than this is downloaded.
     pub max_download_size: u64,
+    /// Pictures in articles (`"auto"`: in the best way the terminal offers) or captions.
+    pub images: bool,
+    /// The disk cache of fetched pictures holds at most this many bytes.
+    pub image_cache_size: u64,
     pub feed_order: FeedOrder,
     /// A strftime format for every date; `None` shows local time, relative while recent.
     pub date_format: Option<String>,
@@ -141,6 +145,8 @@ impl Default for Settings {
             max_articles: DEFAULT_MAX_ARTICLES,
             download_dir: None,
             max_download_size: 4 * 1024 * 1024 * 1024,
+            images: false,
+            image_cache_size: 100 * 1024 * 1024,
         }
     }
 }

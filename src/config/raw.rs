@@ -53,6 +53,8 @@ struct RawSettings {
     max_articles: Option<Spanned<u32>>,
     download_dir: Option<Spanned<String>>,
     max_download_size: Option<Spanned<u64>>,
+    images: Option<Spanned<String>>,
+    image_cache_size: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,6 +94,8 @@ pub(crate) const SETTINGS_KEYS: &[&str] = &[
     "max_articles",
     "download_dir",
     "max_download_size",
+    "images",
+    "image_cache_size",
 ];
 pub(crate) const FEED_KEYS: &[&str] = &[
     "url",
@@ -501,6 +505,29 @@ impl RawSettings {
                 self.max_download_size,
                 "settings.max_download_size",
                 d.max_download_size,
+                site,
+            )?,
+            images: match &self.images {
+                Some(v) => match v.get_ref().as_str() {
+                    "auto" => true,
+                    "off" => false,
+                    other => {
+                        return Err(site.error(
+                            v.span(),
+                            "settings.images",
+                            format!(
+                                "'{}' is not a choice; use \"auto\" or \"off\"",
+                                crate::text::sanitize_line(other)
+                            ),
+                        ));
+                    }
+                },
+                None => d.images,
+            },
+            image_cache_size: bytes(
+                self.image_cache_size,
+                "settings.image_cache_size",
+                d.image_cache_size,
                 site,
             )?,
         })

@@ -193,5 +193,6 @@ mod tables;
 pub mod wrap;
 
 pub use render::{
-    Line, RenderedArticle, RenderedHtml, Span, SpanStyle, render_article, render_article_with, render_html,
+    ImageLayout, ImageSlot, Line, RenderedArticle, RenderedHtml, Span, SpanStyle, render_article,
+    render_article_with, render_html, render_html_with,
 };

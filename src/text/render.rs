@@ -60,7 +60,39 @@ impl Line {
 pub struct RenderedHtml {
     pub lines: Vec<Line>,
     pub links: Vec<String>,
+    /// Where pictures go, when laid out with images.
+    pub images: Vec<ImageSlot>,
 }
+
+/// The rows kept for one image: `rows` lines from `line` on (the first holds its caption
+/// until the picture covers it). Zero rows: not shown, its caption (if any) stands in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageSlot {
+    pub url: String,
+    pub line: usize,
+    pub rows: usize,
+}
+
+/// For an image's URL and its declared pixel size: the rows to keep for it, or `None` when
+/// it is not shown (failed, not an image).
+pub type ImageRows<'a> = &'a dyn Fn(&str, Option<(u32, u32)>) -> Option<usize>;
+
+/// How images are laid out.
+pub struct ImageLayout<'a> {
+    pub rows: ImageRows<'a>,
+}
+
+/// An image found while cleaning: where it comes from and what stands in for it.
+struct FoundImage {
+    url: String,
+    declared: Option<(u32, u32)>,
+    label: Option<String>,
+}
+
+/// Stands where an image was until the layout replaces it with the image's rows: short (it
+/// must never be wrapped) and made of characters article text does not use together.
+const MARK_OPEN: &str = "\u{27e6}img";
+const MARK_CLOSE: char = '\u{27e7}';
 
 /// A whole article: header, body, link list.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -69,6 +101,8 @@ pub struct RenderedArticle {
     pub links: Vec<String>,
     /// Index of the first line of the link list (for `L`).
     pub links_start: Option<usize>,
+    /// The article's images, in order, with the rows kept for each.
+    pub images: Vec<ImageSlot>,
 }
 
 impl RenderedArticle {
@@ -117,6 +151,16 @@ pub fn nesting_depth(html: &str) -> usize {
 
 /// Renders an HTML fragment at `width` columns. `base` resolves relative links and images.
 pub fn render_html(html: &str, base: Option<&Url>, width: usize) -> RenderedHtml {
+    render_html_with(html, base, width, None)
+}
+
+/// Like [`render_html`], with room kept for pictures when `images` says how much.
+pub fn render_html_with(
+    html: &str,
+    base: Option<&Url>,
+    width: usize,
+    images: Option<&ImageLayout<'_>>,
+) -> RenderedHtml {
     let width = width.max(20);
     if nesting_depth(html) > MAX_NESTING {
         let lines = wrap::wrap(&super::index_text(html), width)
@@ -126,9 +170,10 @@ pub fn render_html(html: &str, base: Option<&Url>, width: usize) -> RenderedHtml
         return RenderedHtml {
             lines,
             links: Vec::new(),
+            images: Vec::new(),
         };
     }
-    let (clean, links) = preclean(html, base, width);
+    let (clean, links, found) = preclean(html, base, width, images.is_some());
     let lines = match html2text::config::rich()
         .unicode_strikeout(false)
         .lines_from_read(clean.as_bytes(), width)
@@ -173,7 +218,108 @@ pub fn render_html(html: &str, base: Option<&Url>, width: usize) -> RenderedHtml
     while lines.last().is_some_and(|l| l.text().trim().is_empty()) {
         lines.pop();
     }
-    RenderedHtml { lines, links }
+    let (lines, images) = match images {
+        Some(layout) => place_images(lines, &found, layout),
+        None => (lines, Vec::new()),
+    };
+    RenderedHtml { lines, links, images }
+}
+
+/// The image marked in `line`, if any, and the line without its mark.
+fn take_mark(line: &Line) -> Option<(usize, Line)> {
+    let text = line.text();
+    let start = text.find(MARK_OPEN)?;
+    let digits = &text[start + MARK_OPEN.len()..];
+    let end = digits.find(MARK_CLOSE)?;
+    let n: usize = digits[..end].parse().ok()?;
+    let mark = format!("{MARK_OPEN}{n}{MARK_CLOSE}");
+    let mut rest = line.clone();
+    for span in &mut rest.spans {
+        span.text = span.text.replace(&mark, "");
+    }
+    rest.spans.retain(|s| !s.text.is_empty());
+    Some((n, rest))
+}
+
+/// Replaces each image mark with the rows its picture will cover (the first showing its
+/// caption until then), or with its caption alone when it is not shown.
+fn place_images(
+    lines: Vec<Line>,
+    found: &[FoundImage],
+    layout: &ImageLayout<'_>,
+) -> (Vec<Line>, Vec<ImageSlot>) {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut slots = Vec::new();
+    for line in lines {
+        let Some((n, rest)) = take_mark(&line) else {
+            out.push(line);
+            continue;
+        };
+        let Some(img) = found.get(n) else { continue };
+        let rows = (layout.rows)(&img.url, img.declared).unwrap_or(0);
+        let before = rest.text().trim().is_empty();
+        if !before {
+            out.push(rest.clone());
+        }
+        slots.push(ImageSlot {
+            url: img.url.clone(),
+            line: out.len(),
+            rows,
+        });
+        let caption = img
+            .label
+            .clone()
+            .or_else(|| (rows > 0).then(|| "[image]".to_string()));
+        if let Some(c) = caption {
+            out.push(Line::plain(c, DIM));
+        }
+        for _ in 1..rows {
+            out.push(Line::default());
+        }
+    }
+    (out, slots)
+}
+
+/// Where an image's picture is: its `src`, or where lazy-loading pages keep the real one
+/// (`data-src` and kin, `srcset`) when `src` is empty or an inline placeholder.
+fn image_source(img: &dom_query::Selection, base: Option<&Url>) -> Option<Url> {
+    let resolve = |v: &str| {
+        let v = v.trim();
+        if v.is_empty() || v.starts_with("data:") {
+            return None;
+        }
+        match base {
+            Some(b) => b.join(v).ok(),
+            None => Url::parse(v).ok(),
+        }
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+    };
+    for attr in ["src", "data-src", "data-lazy-src", "data-original", "data-url"] {
+        if let Some(u) = img.attr(attr).and_then(|v| resolve(&v)) {
+            return Some(u);
+        }
+    }
+    for attr in ["srcset", "data-srcset"] {
+        let first = img.attr(attr).and_then(|v| {
+            v.split(',')
+                .next()
+                .and_then(|c| c.split_whitespace().next().map(str::to_string))
+        });
+        if let Some(u) = first.and_then(|v| resolve(&v)) {
+            return Some(u);
+        }
+    }
+    None
+}
+
+/// The pixel size an image declares in its attributes, when it gives both.
+fn declared_size(img: &dom_query::Selection) -> Option<(u32, u32)> {
+    let px = |name: &str| {
+        img.attr(name)
+            .and_then(|v| v.trim().trim_end_matches("px").parse::<u32>().ok())
+            .filter(|n| *n > 0)
+    };
+    Some((px("width")?, px("height")?))
 }
 
 fn style_of(tags: &[RichAnnotation]) -> SpanStyle {
@@ -257,7 +403,12 @@ fn image_label(img: &dom_query::Selection) -> Option<String> {
     Some(format!("[image: {line}]"))
 }
 
-fn preclean(html: &str, base: Option<&Url>, width: usize) -> (String, Vec<String>) {
+fn preclean(
+    html: &str,
+    base: Option<&Url>,
+    width: usize,
+    images: bool,
+) -> (String, Vec<String>, Vec<FoundImage>) {
     let doc = Document::from(html);
     // A <base> in the HTML (the parser writes one where xml:base set the content's base)
     // overrides the article's own URL, as it would in a browser.
@@ -276,6 +427,7 @@ fn preclean(html: &str, base: Option<&Url>, width: usize) -> (String, Vec<String
          button, input, select, textarea, template, link, meta, video, audio, picture source",
     )
     .remove();
+    let mut found = Vec::new();
     for img in doc.select("img").iter() {
         let w = img.attr("width").map(|v| v.to_string()).unwrap_or_default();
         let h = img.attr("height").map(|v| v.to_string()).unwrap_or_default();
@@ -285,7 +437,17 @@ fn preclean(html: &str, base: Option<&Url>, width: usize) -> (String, Vec<String
             img.remove();
             continue;
         }
-        match image_label(&img) {
+        let label = image_label(&img);
+        if images && let Some(url) = image_source(&img, base) {
+            img.replace_with_html(format!("<p>{MARK_OPEN}{}{MARK_CLOSE}</p>", found.len()));
+            found.push(FoundImage {
+                url: url.to_string(),
+                declared: declared_size(&img),
+                label,
+            });
+            continue;
+        }
+        match label {
             Some(label) => img.replace_with_html(format!("<i>{}</i>", super::escape_xml(&label))),
             None => img.remove(),
         }
@@ -319,13 +481,20 @@ fn preclean(html: &str, base: Option<&Url>, width: usize) -> (String, Vec<String
     // After the links are numbered, so a cell keeps its [n].
     super::tables::lay_out(&doc, width);
     let links = links.iter().map(|l| super::sanitize_line(l)).collect();
-    (doc.html().to_string(), links)
+    (doc.html().to_string(), links, found)
 }
 
 /// The full article: header (title, feed, author, date, link, reading time, enclosures),
 /// body (full text if cached, else content, else summary), link list.
 pub fn render_article(body: &ArticleBody, feed_name: &str, width: usize) -> RenderedArticle {
-    render_article_with(body, feed_name, width, None, &super::dates::DateStyle::default())
+    render_article_with(
+        body,
+        feed_name,
+        width,
+        None,
+        &super::dates::DateStyle::default(),
+        None,
+    )
 }
 
 /// Like [`render_article`] with an explicit body HTML (full text) and a note line.
@@ -335,6 +504,7 @@ pub fn render_article_with(
     width: usize,
     note: Option<&str>,
     dates: &super::dates::DateStyle,
+    images: Option<&ImageLayout<'_>>,
 ) -> RenderedArticle {
     let width = width.max(20);
     let s = &body.summary;
@@ -349,7 +519,7 @@ pub fn render_article_with(
         .or(body.content_html.as_deref())
         .or(body.summary_html.as_deref())
         .unwrap_or("");
-    let rendered = render_html(html, base.as_ref(), width);
+    let rendered = render_html_with(html, base.as_ref(), width, images);
     let words: usize = rendered
         .lines
         .iter()
@@ -371,6 +541,15 @@ pub fn render_article_with(
         }
     });
     let mut lines = header_lines(body, feed_name, width, minutes, note, dates, comments);
+    let offset = lines.len();
+    let images = rendered
+        .images
+        .into_iter()
+        .map(|slot| ImageSlot {
+            line: slot.line + offset,
+            ..slot
+        })
+        .collect();
     if rendered.lines.is_empty() {
         lines.push(Line::plain(
             "(this article has no text; open its page in the browser)",
@@ -388,6 +567,7 @@ pub fn render_article_with(
         lines,
         links,
         links_start,
+        images,
     }
 }
 
@@ -604,7 +784,7 @@ mod tests {
             comments: None,
             rules: Vec::new(),
         };
-        let r = render_article_with(&body, "Feed", 40, None, &Default::default());
+        let r = render_article_with(&body, "Feed", 40, None, &Default::default(), None);
         let text: Vec<String> = r.lines.iter().map(|l| l.text()).collect();
         assert!(text.iter().all(|l| wrap::width(l) <= 40), "{text:#?}");
         assert!(!text.iter().any(|l| l.contains('…')), "{text:#?}");

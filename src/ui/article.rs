@@ -4,10 +4,12 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui_image::sliced::{SignedPosition, SlicedImage};
 
 use crate::app::{App, ArticleView};
 use crate::config::Theme;
+use crate::images::ImageState;
 use crate::text::{SpanStyle, sanitize_text};
 
 fn style_of(s: SpanStyle, theme: &Theme) -> Style {
@@ -31,6 +33,34 @@ fn style_of(s: SpanStyle, theme: &Theme) -> Style {
         st = st.fg(theme.accent);
     }
     st
+}
+
+/// The pictures whose rows are on screen, over their captions; one partly scrolled off
+/// shows its visible rows.
+fn draw_pictures(frame: &mut Frame<'_>, text_area: Rect, view: &ArticleView) {
+    let Some(rendered) = &view.rendered else { return };
+    let height = text_area.height as isize;
+    for slot in &rendered.images {
+        let Some(ImageState::Ready(picture)) = view.images.get(&slot.url) else {
+            continue;
+        };
+        let top = slot.line as isize - view.scroll as isize;
+        let bottom = top + slot.rows as isize;
+        if slot.rows == 0 || top >= height || bottom <= 0 {
+            continue;
+        }
+        let (from, to) = (top.max(0) as u16, bottom.min(height) as u16);
+        frame.render_widget(
+            Clear,
+            Rect {
+                y: text_area.y + from,
+                height: to - from,
+                ..text_area
+            },
+        );
+        let at = SignedPosition { x: 0, y: top as i16 };
+        frame.render_widget(SlicedImage::new(picture.protocol(), at), text_area);
+    }
 }
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &ArticleView, theme: &Theme) {
@@ -65,6 +95,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, view: &ArticleView, th
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), text_area);
+    draw_pictures(frame, text_area, view);
     let total = rendered.lines.len();
     if total > height {
         let pct = ((view.scroll + height).min(total) * 100) / total.max(1);
