@@ -1029,3 +1029,151 @@ fn a_refresh_pass_with_new_articles_wakes_the_downloader_and_one_without_does_no
     assert!(app.update(pass(3)).contains(&Effect::NudgeDownloads));
     assert!(!app.update(pass(0)).contains(&Effect::NudgeDownloads));
 }
+
+/// Article 10 with a picture near the top and a long text under it.
+fn picture_body() -> ArticleBody {
+    ArticleBody {
+        content_html: Some(format!(
+            "<p>intro</p><img src=\"/a.png\" alt=\"A weir\">{}",
+            "<p>para</p>".repeat(60)
+        )),
+        summary_html: None,
+        ..teaser_body()
+    }
+}
+
+fn picture(cols: u16, max_rows: u16) -> crate::images::Picture {
+    let img =
+        image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(200, 100, image::Rgb([200, 40, 40])));
+    crate::images::encode(&ratatui_image::picker::Picker::halfblocks(), img, cols, max_rows).expect("encode")
+}
+
+#[test]
+fn pictures_are_fetched_once_and_the_text_makes_room_without_moving() {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    app.graphics = Some((10, 20));
+    app.update(key('l'));
+    app.update(special(Key::Enter));
+    let fx = app.update(Msg::Store(StoreReply::Body {
+        id: ArticleId(10),
+        body: Some(Box::new(picture_body())),
+    }));
+    let fetch = fx
+        .iter()
+        .find(|e| matches!(e, Effect::FetchImages { .. }))
+        .cloned()
+        .expect("the picture is fetched");
+    let Effect::FetchImages {
+        id,
+        urls,
+        cols,
+        max_rows,
+    } = fetch
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        (id, urls.as_slice()),
+        (
+            ArticleId(10),
+            ["https://example.org/a.png".to_string()].as_slice()
+        )
+    );
+    assert_eq!((cols, max_rows), (80, article_height(30) as u16 - 1));
+    let view = app.article.as_ref().expect("open");
+    let slot = view.rendered.as_ref().expect("laid out").images[0].clone();
+    assert_eq!(
+        slot.rows, 1,
+        "no declared size: one row, its caption, until it arrives"
+    );
+    // Read on past the picture, then it arrives.
+    app.update(key(' '));
+    let view = app.article.as_ref().expect("open");
+    let (scroll, reading) = (
+        view.scroll,
+        view.rendered.as_ref().expect("laid out").lines[view.scroll].text(),
+    );
+    assert!(scroll > slot.line);
+    let p = picture(cols, max_rows);
+    assert!(p.rows > 1, "{p:?}");
+    let fx = app.update(Msg::Image {
+        id,
+        url: urls[0].clone(),
+        cols,
+        result: Ok(p.clone()),
+    });
+    assert!(fx.is_empty(), "nothing is fetched twice: {fx:?}");
+    let view = app.article.as_ref().expect("open");
+    let rendered = view.rendered.as_ref().expect("laid out");
+    assert_eq!(rendered.images[0].rows, usize::from(p.rows));
+    assert_eq!(
+        view.scroll,
+        scroll + usize::from(p.rows) - 1,
+        "the text under the eye stays put"
+    );
+    assert_eq!(rendered.lines[view.scroll].text(), reading);
+    // A picture encoded for another width is dropped, not drawn at the wrong size.
+    let before = app.article.clone();
+    app.update(Msg::Image {
+        id,
+        url: urls[0].clone(),
+        cols: 40,
+        result: Err("late".into()),
+    });
+    assert_eq!(app.article, before);
+    // A narrower terminal lays out again and asks for the picture at the new width.
+    let fx = app.update(Msg::Resize {
+        width: 60,
+        height: 30,
+    });
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchImages { cols: 56, .. })),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn an_image_that_fails_leaves_its_caption_and_without_graphics_nothing_is_fetched() {
+    let mut app = app_with(vec![row(10, 1, false)]);
+    app.update(key('l'));
+    app.update(special(Key::Enter));
+    let fx = app.update(Msg::Store(StoreReply::Body {
+        id: ArticleId(10),
+        body: Some(Box::new(picture_body())),
+    }));
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::FetchImages { .. })),
+        "{fx:?}"
+    );
+    let text: Vec<String> = app
+        .article
+        .as_ref()
+        .and_then(|v| v.rendered.as_ref())
+        .expect("laid out")
+        .plain_lines()
+        .collect();
+    assert!(text.iter().any(|l| l == "[image: A weir]"), "{text:#?}");
+
+    app.graphics = Some((10, 20));
+    app.update(key('q'));
+    app.update(special(Key::Enter));
+    app.update(Msg::Store(StoreReply::Body {
+        id: ArticleId(10),
+        body: Some(Box::new(picture_body())),
+    }));
+    let fx = app.update(Msg::Image {
+        id: ArticleId(10),
+        url: "https://example.org/a.png".into(),
+        cols: 80,
+        result: Err("HTTP 404".into()),
+    });
+    assert!(fx.is_empty(), "a failed picture is not asked for again: {fx:?}");
+    let rendered = app
+        .article
+        .as_ref()
+        .and_then(|v| v.rendered.as_ref())
+        .expect("laid out");
+    assert_eq!(rendered.images[0].rows, 0);
+    assert_eq!(rendered.lines[rendered.images[0].line].text(), "[image: A weir]");
+}

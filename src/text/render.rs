@@ -219,7 +219,7 @@ pub fn render_html_with(
         lines.pop();
     }
     let (lines, images) = match images {
-        Some(layout) => place_images(lines, &found, layout),
+        Some(layout) => place_images(lines, &found, layout, width),
         None => (lines, Vec::new()),
     };
     RenderedHtml { lines, links, images }
@@ -247,6 +247,7 @@ fn place_images(
     lines: Vec<Line>,
     found: &[FoundImage],
     layout: &ImageLayout<'_>,
+    width: usize,
 ) -> (Vec<Line>, Vec<ImageSlot>) {
     let mut out = Vec::with_capacity(lines.len());
     let mut slots = Vec::new();
@@ -271,7 +272,7 @@ fn place_images(
             .clone()
             .or_else(|| (rows > 0).then(|| "[image]".to_string()));
         if let Some(c) = caption {
-            out.push(Line::plain(c, DIM));
+            out.push(Line::plain(wrap::truncate(&c, width), DIM));
         }
         for _ in 1..rows {
             out.push(Line::default());
@@ -920,6 +921,121 @@ mod tests {
         assert!(text.contains("[2]"));
         assert!(text.contains("evil"));
         assert!(!text.contains("[3]"));
+    }
+
+    #[test]
+    fn images_get_the_rows_the_layout_keeps_in_order() {
+        let html = r#"<p>Before the picture.</p>
+            <p>Inline <img src="/a.png" width="400" height="200" alt="A weir"> in a sentence.</p>
+            <img src="data:image/gif;base64,R0lGOD" data-src="/lazy.jpg">
+            <img srcset="/small.webp 480w, /big.webp 1200w">
+            <img src="/broken.png" alt="Broken">
+            <img src="/tracker.gif" width="1" height="1">
+            <img src="javascript:alert(1)" alt="script">
+            <p>After.</p>"#;
+        let base = Url::parse("https://example.org/post/").expect("url");
+        let rows = |url: &str, declared: Option<(u32, u32)>| match url {
+            u if u.ends_with("/broken.png") => None,
+            _ => Some(if declared == Some((400, 200)) { 5 } else { 3 }),
+        };
+        let r = render_html_with(html, Some(&base), 60, Some(&ImageLayout { rows: &rows }));
+        let urls: Vec<&str> = r.images.iter().map(|s| s.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://example.org/a.png",
+                "https://example.org/lazy.jpg",
+                "https://example.org/small.webp",
+                "https://example.org/broken.png"
+            ],
+            "the tracking pixel and the script URL are not images"
+        );
+        let text: Vec<String> = r.lines.iter().map(Line::text).collect();
+        assert!(
+            !text
+                .iter()
+                .any(|l| l.contains(MARK_OPEN) || l.contains(MARK_CLOSE)),
+            "{text:#?}"
+        );
+        let first = &r.images[0];
+        assert_eq!(first.rows, 5);
+        assert_eq!(text[first.line], "[image: A weir]", "{text:#?}");
+        assert!(
+            text[first.line + 1..first.line + 5].iter().all(String::is_empty),
+            "{text:#?}"
+        );
+        assert!(
+            text[..first.line].iter().any(|l| l.contains("Inline")),
+            "{text:#?}"
+        );
+        assert!(
+            text[first.line + 5..].iter().any(|l| l.contains("in a sentence")),
+            "{text:#?}"
+        );
+        assert_eq!(
+            text[r.images[1].line], "[image]",
+            "an image without alt text says what it is"
+        );
+        // Not shown: only its caption stands, on one line.
+        let broken = &r.images[3];
+        assert_eq!((broken.rows, text[broken.line].as_str()), (0, "[image: Broken]"));
+        assert!(text.last().is_some_and(|l| l.contains("After.")), "{text:#?}");
+        // Without a layout the same article keeps its captions only.
+        let plain = render_html(html, Some(&base), 60);
+        assert!(plain.images.is_empty());
+        let plain: String = plain.lines.iter().map(Line::text).collect();
+        assert_eq!(plain.matches("[image: ").count(), 3, "{plain}");
+    }
+
+    #[test]
+    fn article_image_slots_count_the_header() {
+        let body = ArticleBody {
+            summary: crate::model::ArticleSummary {
+                id: crate::model::ArticleId(1),
+                feed_id: crate::model::FeedId(1),
+                title: "T".into(),
+                link: None,
+                author: None,
+                published: None,
+                read: false,
+                starred: false,
+                hidden_by: None,
+            },
+            feed_url: "https://example.org/feed".into(),
+            feed_title: None,
+            updated: None,
+            summary_html: None,
+            content_html: Some(r#"<p>x</p><img src="https://example.org/i.png">"#.into()),
+            full_html: None,
+            enclosures: Vec::new(),
+            comments: None,
+            rules: Vec::new(),
+        };
+        let rows = |_: &str, _: Option<(u32, u32)>| Some(4);
+        let layout = ImageLayout { rows: &rows };
+        let r = render_article_with(&body, "Feed", 40, None, &Default::default(), Some(&layout));
+        let slot = &r.images[0];
+        assert_eq!(
+            r.lines[slot.line].text(),
+            "[image]",
+            "{:#?}",
+            r.plain_lines().collect::<Vec<_>>()
+        );
+        assert_eq!(r.lines.len(), slot.line + 4);
+    }
+
+    proptest! {
+        #[test]
+        fn the_image_mark_never_shows(text in "[a-z ⟦⟧0-9]{0,40}", width in 20usize..60) {
+            let html = format!("<p>{text}<img src='https://e.org/{width}.png' alt='{text}'>{text}</p>");
+            let rows = |_: &str, _: Option<(u32, u32)>| Some(2);
+            let r = render_html_with(&html, None, width, Some(&ImageLayout { rows: &rows }));
+            prop_assert_eq!(r.images.len(), 1);
+            for l in &r.lines {
+                prop_assert!(!l.text().contains(MARK_OPEN), "{:?}", l.text());
+                prop_assert!(l.width() <= width);
+            }
+        }
     }
 
     #[test]

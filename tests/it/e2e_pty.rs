@@ -517,3 +517,97 @@ fn a_feed_with_auto_download_gets_its_newest_episode_while_the_ui_runs() {
     assert!(files[0].ends_with("-new.mp3"), "{files:?}");
     assert_eq!(server.hits("/old.mp3"), 0);
 }
+
+/// A PNG with a vertical gradient: every halfblock cell has two colours, so it draws `▀`/`▄`.
+fn gradient_png() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(300, 120, |_, y| {
+        image::Rgb([(y * 2) as u8, 60, 255 - (y * 2) as u8])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .expect("png");
+    out
+}
+
+#[test]
+fn with_images_on_a_picture_is_drawn_in_halfblocks_and_read_again_offline_from_the_cache() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let online = Arc::new(AtomicBool::new(true));
+    let up = online.clone();
+    let png = gradient_png();
+    let server = Server::start(move |req| match req.path.as_str() {
+        "/feed" => Response::ok(format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Birds</title>\
+             <item><title>A heron on the weir</title><guid>h1</guid><link>http://{}/heron</link>\
+             <description><![CDATA[<p>It stood there all morning.</p><p><img src=\"/heron.png\" alt=\"A heron\"></p><p>Then it flew off.</p>]]></description>\
+             </item></channel></rss>",
+            req.header("host").unwrap_or("")
+        )),
+        "/heron.png" if up.load(Ordering::SeqCst) => {
+            Response::ok(png.clone()).header("content-type", "image/png")
+        }
+        _ => Response::status(503),
+    });
+    let dir = tempfile::tempdir().expect("tmp");
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[settings]\nimages = \"auto\"\nimage_cache_size = 1000000\n\n[[feed]]\nurl = \"{}\"\nname = \"Birds\"\n",
+            server.url("/feed")
+        ),
+    )
+    .expect("config");
+    let data = dir.path().join("data");
+    let drawn = |s: &str| s.contains("Then it flew off") && s.matches(['▀', '▄']).count() > 100;
+    let mut tui = Tui::start(&config, &data, 100, 40);
+    tui.wait_text("All unread (1)");
+    assert!(
+        String::from_utf8_lossy(&tui.raw()).contains("\x1b[5n"),
+        "the terminal was asked what it can draw"
+    );
+    tui.send("l");
+    tui.send("\r");
+    let screen = tui.wait_for("the picture", Duration::from_secs(15), drawn);
+    assert!(
+        !screen.contains("[image: A heron]"),
+        "the picture covers its caption:\n{screen}"
+    );
+    // Keys still work while pictures are on: scroll and back.
+    tui.send("q");
+    tui.wait_text("All unread");
+    tui.send("Q");
+    assert!(tui.wait_exit(Duration::from_secs(10)).success());
+    let fetched = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/heron.png")
+        .count();
+    assert_eq!(fetched, 1);
+    let cached: u64 = std::fs::read_dir(data.join("images"))
+        .expect("the cache")
+        .map(|e| e.expect("entry").metadata().expect("meta").len())
+        .sum();
+    assert_eq!(cached, gradient_png().len() as u64);
+
+    // Offline: the picture comes from the cache.
+    online.store(false, Ordering::SeqCst);
+    let mut tui = Tui::start(&config, &data, 100, 40);
+    tui.wait_text("Birds");
+    // Read now, so it is under its feed, not under All unread.
+    tui.send("jj");
+    tui.wait_text("A heron on the weir");
+    tui.send("l");
+    tui.send("\r");
+    tui.wait_for("the cached picture", Duration::from_secs(15), drawn);
+    tui.send("Q");
+    assert!(tui.wait_exit(Duration::from_secs(10)).success());
+    let fetched = server
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/heron.png")
+        .count();
+    assert_eq!(fetched, 1, "not fetched again");
+}

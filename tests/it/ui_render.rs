@@ -276,3 +276,118 @@ fn the_download_queue_shows_each_job_and_how_far_the_running_one_is() {
         "the status line too: {screen}"
     );
 }
+
+/// An article whose picture (red above, blue below) has arrived, drawn with halfblocks.
+fn article_with_picture(size: (u16, u16)) -> (App, usize, u16) {
+    let mut a = app(size);
+    a.graphics = Some((10, 20));
+    key(&mut a, 'l');
+    a.update(Msg::Key(KeyChord::plain(Key::Enter)));
+    let body = ArticleBody {
+        summary: row(9, 1, "A heron on the weir", true, false),
+        feed_url: "https://birds.example/feed.xml".into(),
+        feed_title: None,
+        updated: None,
+        summary_html: None,
+        content_html: Some(format!(
+            "<p>It stood there all morning.</p><img src=\"/heron.png\" alt=\"A heron\"><p>Then it flew.</p>{}",
+            "<p>More.</p>".repeat(20)
+        )),
+        full_html: None,
+        enclosures: vec![],
+        comments: None,
+        rules: Vec::new(),
+    };
+    let fx = a.update(Msg::Store(StoreReply::Body {
+        id: ArticleId(9),
+        body: Some(Box::new(body)),
+    }));
+    let Some(tidings::app::Effect::FetchImages {
+        urls, cols, max_rows, ..
+    }) = fx
+        .into_iter()
+        .find(|e| matches!(e, tidings::app::Effect::FetchImages { .. }))
+    else {
+        panic!("the picture is asked for");
+    };
+    let img = image::RgbImage::from_fn(200, 80, |_, y| {
+        if y < 40 {
+            image::Rgb([220, 0, 0])
+        } else {
+            image::Rgb([0, 0, 220])
+        }
+    });
+    let picker = ratatui_image::picker::Picker::halfblocks();
+    let picture = tidings::images::encode(&picker, image::DynamicImage::ImageRgb8(img), cols, max_rows)
+        .expect("encode");
+    let rows = picture.rows;
+    a.update(Msg::Image {
+        id: ArticleId(9),
+        url: urls[0].clone(),
+        cols,
+        result: Ok(picture),
+    });
+    let slot = a
+        .article
+        .as_ref()
+        .and_then(|v| v.rendered.as_ref())
+        .expect("laid out")
+        .images[0]
+        .clone();
+    assert_eq!(slot.rows, usize::from(rows));
+    (a, slot.line, rows)
+}
+
+/// The colour a halfblock cell shows in its upper and lower half.
+fn halves(c: &ratatui::buffer::Cell) -> (ratatui::style::Color, ratatui::style::Color) {
+    match c.symbol() {
+        "▀" => (c.fg, c.bg),
+        "▄" => (c.bg, c.fg),
+        "█" => (c.fg, c.fg),
+        _ => (c.bg, c.bg),
+    }
+}
+
+fn is_red(c: ratatui::style::Color) -> bool {
+    matches!(c, ratatui::style::Color::Rgb(r, g, b) if r > 150 && g < 60 && b < 60)
+}
+
+fn is_blue(c: ratatui::style::Color) -> bool {
+    matches!(c, ratatui::style::Color::Rgb(r, g, b) if b > 150 && r < 60 && g < 60)
+}
+
+#[test]
+fn a_picture_is_drawn_in_the_text_column_and_scrolls_with_the_text() {
+    let (mut a, line, rows) = article_with_picture((80, 40));
+    let t = render(&a, (80, 40));
+    let buf = t.backend().buffer();
+    // The text column is 72 wide, centred in 80: x 4..76; text starts on row 1.
+    let (x0, y0) = (4u16, 1 + line as u16);
+    assert!(is_red(halves(&buf[(x0 + 10, y0)]).0), "{:?}", buf[(x0 + 10, y0)]);
+    assert!(
+        is_blue(halves(&buf[(x0 + 10, y0 + rows - 1)]).0),
+        "{:?}",
+        buf[(x0 + 10, y0 + rows - 1)]
+    );
+    assert!(
+        is_red(halves(&buf[(x0 + 71, y0)]).0),
+        "the picture fills the column"
+    );
+    assert!(!is_red(halves(&buf[(x0 + 72, y0)]).0), "and stays inside it");
+    let text_below: String = (0..72)
+        .map(|x| buf[(x0 + x, y0 + rows + 1)].symbol().to_string())
+        .collect();
+    assert!(text_below.contains("Then it flew."), "{text_below:?}");
+    // Scrolled so that only the picture's lower half shows at the top: it is still drawn.
+    for _ in 0..line + usize::from(rows) / 2 + 1 {
+        key(&mut a, 'j');
+    }
+    let t = render(&a, (80, 40));
+    let buf = t.backend().buffer();
+    assert!(is_blue(halves(&buf[(x0 + 10, 1)]).0), "{:?}", buf[(x0 + 10, 1)]);
+    assert!(
+        !is_red(halves(&buf[(x0 + 10, 0)]).1),
+        "nothing is drawn above the text column"
+    );
+    insta::assert_snapshot!(t.backend());
+}

@@ -42,7 +42,7 @@ impl vt100::Callbacks for Recorder {
 
 pub struct Tui {
     child: Box<dyn portable_pty::Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
     screen: Arc<Mutex<vt100::Parser<Recorder>>>,
     raw: Arc<Mutex<Vec<u8>>>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
@@ -84,7 +84,7 @@ impl Tui {
         let child = pty.slave.spawn_command(cmd).expect("spawn");
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().expect("reader");
-        let writer = pty.master.take_writer().expect("writer");
+        let writer = Arc::new(Mutex::new(pty.master.take_writer().expect("writer")));
         let screen = Arc::new(Mutex::new(vt100::Parser::new_with_callbacks(
             rows,
             cols,
@@ -94,6 +94,7 @@ impl Tui {
         let raw = Arc::new(Mutex::new(Vec::new()));
         let s = screen.clone();
         let r = raw.clone();
+        let answers = writer.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -102,6 +103,7 @@ impl Tui {
                 }
                 s.lock().expect("lock").process(&buf[..n]);
                 r.lock().expect("lock").extend_from_slice(&buf[..n]);
+                answer_queries(&buf[..n], &answers);
             }
         });
         Tui {
@@ -147,8 +149,10 @@ impl Tui {
     }
 
     pub fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write");
-        self.writer.flush().expect("flush");
+        let mut w = self.writer.lock().expect("lock");
+        w.write_all(keys.as_bytes()).expect("write");
+        w.flush().expect("flush");
+        drop(w);
         std::thread::sleep(Duration::from_millis(120));
     }
 
@@ -206,6 +210,25 @@ impl Tui {
             .expect("kill");
         assert!(status.success());
         self.wait_exit(Duration::from_secs(5));
+    }
+}
+
+/// Answers what a terminal is asked about itself, as a VT220-class terminal without
+/// graphics would: device attributes (`CSI c`) and status (`CSI 5 n`). Queries split over
+/// two reads are not seen; programs send each in one write.
+fn answer_queries(out: &[u8], to: &Mutex<Box<dyn Write + Send>>) {
+    let has = |q: &[u8]| out.windows(q.len()).any(|w| w == q);
+    let mut reply = Vec::new();
+    if has(b"\x1b[c") || has(b"\x1b[0c") {
+        reply.extend_from_slice(b"\x1b[?62;22c");
+    }
+    if has(b"\x1b[5n") {
+        reply.extend_from_slice(b"\x1b[0n");
+    }
+    if !reply.is_empty() {
+        let mut w = to.lock().expect("lock");
+        let _ = w.write_all(&reply);
+        let _ = w.flush();
     }
 }
 
