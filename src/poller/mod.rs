@@ -15,6 +15,7 @@ use crate::feed::{self, FetchError, FetchOutcome, Fetcher, Validators};
 use crate::model::FeedId;
 use crate::store::{FetchRecord, StoreHandle};
 
+mod batch;
 mod schedule;
 pub use schedule::{Refresh, run_background};
 
@@ -133,12 +134,14 @@ pub struct Refresher {
     per_host: usize,
     hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
     max_articles: usize,
+    /// Fetched feeds waiting to be stored together.
+    queue: Arc<batch::IngestQueue>,
 }
 
-/// Longest wait after repeated failures.
-/// Articles stored per write transaction.
+/// A feed with more articles than this is stored a chunk per transaction, each its own job.
 const INGEST_CHUNK: usize = 250;
 
+/// Longest wait after repeated failures.
 pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(6 * 3600);
 
 impl Refresher {
@@ -150,6 +153,7 @@ impl Refresher {
             per_host: per_host.max(1),
             hosts: Arc::new(Mutex::new(HashMap::new())),
             max_articles: crate::config::DEFAULT_MAX_ARTICLES,
+            queue: Arc::default(),
         }
     }
 
@@ -300,12 +304,12 @@ impl Refresher {
         loop {
             match self
                 .store
-                .write(move |s| s.cap_articles(id, max, CAP_BATCH))
+                .write(move |s| s.cap_articles(id, max, crate::store::CAP_BATCH))
                 .await
             {
                 Ok(Ok(n)) => {
                     dropped += n;
-                    if n < CAP_BATCH as u64 {
+                    if n < crate::store::CAP_BATCH as u64 {
                         break;
                     }
                     tokio::time::sleep(CHUNK_PAUSE).await;
@@ -313,28 +317,24 @@ impl Refresher {
                 Ok(Err(e)) | Err(e) => return FeedResult::Failed { error: e.into() },
             }
         }
-        let result = self
-            .store
-            .write(move |s| {
-                let now = Utc::now();
-                let mut stats = s.ingest(id, &meta, &articles, now)?;
-                stats.new += new;
-                // The last chunk's own excess (at most one chunk) fits one batch.
-                let dropped = dropped + s.cap_articles(id, max, CAP_BATCH)?;
-                if dropped > 0 {
-                    tracing::info!(feed = id.0, dropped, "older articles beyond max_articles removed");
-                }
-                s.record_success(id, &rec, now)?;
-                let unread = s.unread_count(id)?;
-                Ok::<_, crate::store::Error>((stats, unread))
-            })
-            .await;
-        match result {
-            Ok(Ok((stats, unread))) => FeedResult::Updated {
-                new: stats.new,
-                unread,
+        if dropped > 0 {
+            tracing::info!(feed = id.0, dropped, "older articles beyond max_articles removed");
+        }
+        // The last chunk (for most feeds, all of it) is stored with the feed's state, in a
+        // batch with the other feeds that arrive meanwhile.
+        let job = crate::store::FeedIngest {
+            feed: id,
+            meta,
+            articles,
+            record: rec,
+            max_articles: max,
+        };
+        match self.queue.store(&self.store, job).await {
+            Ok(stored) => FeedResult::Updated {
+                new: stored.stats.new + new,
+                unread: stored.unread,
             },
-            Ok(Err(e)) | Err(e) => FeedResult::Failed { error: e.into() },
+            Err(e) => FeedResult::Failed { error: e.into() },
         }
     }
 
@@ -438,15 +438,12 @@ pub fn backoff(failures: u32) -> Duration {
     Duration::from_secs(60u64.saturating_mul(1 << exp)).min(MAX_BACKOFF)
 }
 
-/// Splits a list into chunks of at most `n`, moving each item once. (Splitting off the rest
-/// again and again copied the tail each time and left every chunk holding the whole list's
-/// capacity: 22 GiB for a feed of 250 000 articles.)
 /// The pause between the chunks of a large feed.
 const CHUNK_PAUSE: Duration = Duration::from_millis(3);
 
-/// Articles removed per job when a feed is over `max_articles`.
-const CAP_BATCH: usize = 2_000;
-
+/// Splits a list into chunks of at most `n`, moving each item once. (Splitting off the rest
+/// again and again copied the tail each time and left every chunk holding the whole list's
+/// capacity: 22 GiB for a feed of 250 000 articles.)
 fn chunked<T>(items: Vec<T>, n: usize) -> Vec<Vec<T>> {
     let mut chunks = Vec::with_capacity(items.len().div_ceil(n.max(1)));
     let mut rest = items.into_iter();

@@ -23,6 +23,15 @@ type Job = Box<dyn FnOnce(&mut Store) + Send>;
 /// How often an idle writer looks for other processes' commits.
 pub const CHANGE_CHECK: Duration = Duration::from_secs(2);
 
+/// The journal size past which a checkpoint is queued (SQLite's own default: 1 000 pages).
+const CHECKPOINT_AFTER: u64 = 1000 * 4096;
+
+fn wal_path(db: &Path) -> std::path::PathBuf {
+    let mut p = db.as_os_str().to_owned();
+    p.push("-wal");
+    p.into()
+}
+
 /// A store job longer than this is logged.
 const SLOW_JOB: std::time::Duration = std::time::Duration::from_millis(200);
 
@@ -32,8 +41,14 @@ struct Worker {
 }
 
 impl Worker {
-    /// `changes`, when given, is bumped each time another connection has committed.
-    fn spawn(name: &str, mut store: Store, changes: Option<watch::Sender<u64>>) -> std::io::Result<Worker> {
+    /// `changes`, when given, is bumped each time another connection has committed;
+    /// `after_job` runs after each job.
+    fn spawn(
+        name: &str,
+        mut store: Store,
+        changes: Option<watch::Sender<u64>>,
+        mut after_job: impl FnMut() + Send + 'static,
+    ) -> std::io::Result<Worker> {
         let (tx, rx) = mpsc::channel::<Job>();
         let thread = std::thread::Builder::new().name(name.into()).spawn(move || {
             let mut seen = store.data_version().ok();
@@ -48,6 +63,7 @@ impl Worker {
                         if took > SLOW_JOB {
                             tracing::info!(ms = took.as_millis() as u64, "slow store job");
                         }
+                        after_job();
                     }
                     Err(mpsc::RecvTimeoutError::Timeout) => {}
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -83,6 +99,8 @@ impl Worker {
 pub struct StoreHandle {
     writer: Arc<Worker>,
     reader: Arc<Worker>,
+    /// Copies the journal into the database when it has grown (the writer does not).
+    checkpointer: Arc<Worker>,
     changes: watch::Receiver<u64>,
     recovery: Option<String>,
 }
@@ -93,14 +111,39 @@ impl StoreHandle {
         let writer = Store::open(path)?;
         let recovery = writer.recovery_warning().map(str::to_string);
         let reader = Store::open(path)?;
+        let checkpoints = Store::open(path)?;
+        // The writer never checkpoints: copying the journal into the database (a tenth of a
+        // cold refresh's store work) happens on a thread of its own, beside the writes.
+        writer.set_autocheckpoint(0)?;
         let spawn_err = |e: std::io::Error| Error::Open {
             path: path.to_path_buf(),
             reason: format!("cannot start store thread: {e}"),
         };
         let (changed, changes) = watch::channel(0);
+        let checkpointer =
+            Arc::new(Worker::spawn("tidings-store-c", checkpoints, None, || {}).map_err(spawn_err)?);
+        let wal = wal_path(path);
+        let nudge = Arc::clone(&checkpointer);
+        let pending = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let after_write = move || {
+            let big = std::fs::metadata(&wal).is_ok_and(|m| m.len() > CHECKPOINT_AFTER);
+            // One checkpoint queued at a time: it copies whatever has been committed by then.
+            if big && !pending.swap(true, std::sync::atomic::Ordering::AcqRel) {
+                let done = Arc::clone(&pending);
+                let _ = nudge.tx.send(Box::new(move |s: &mut Store| {
+                    done.store(false, std::sync::atomic::Ordering::Release);
+                    if let Err(e) = s.checkpoint_passive() {
+                        tracing::debug!(error = %e, "checkpoint");
+                    }
+                }));
+            }
+        };
         Ok(StoreHandle {
-            writer: Arc::new(Worker::spawn("tidings-store-w", writer, Some(changed)).map_err(spawn_err)?),
-            reader: Arc::new(Worker::spawn("tidings-store-r", reader, None).map_err(spawn_err)?),
+            writer: Arc::new(
+                Worker::spawn("tidings-store-w", writer, Some(changed), after_write).map_err(spawn_err)?,
+            ),
+            reader: Arc::new(Worker::spawn("tidings-store-r", reader, None, || {}).map_err(spawn_err)?),
+            checkpointer,
             changes,
             recovery,
         })
@@ -132,8 +175,14 @@ impl StoreHandle {
     /// Waits for queued writes to finish. Other clones must be dropped first for the threads
     /// to end; this joins them if this is the last handle.
     pub fn close(self) {
-        let StoreHandle { writer, reader, .. } = self;
-        for worker in [writer, reader] {
+        let StoreHandle {
+            writer,
+            reader,
+            checkpointer,
+            ..
+        } = self;
+        // The writer first: its last jobs may still queue a checkpoint.
+        for worker in [writer, reader, checkpointer] {
             if let Ok(worker) = Arc::try_unwrap(worker) {
                 let Worker { tx, thread } = worker;
                 drop(tx);

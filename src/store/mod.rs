@@ -55,6 +55,27 @@ pub struct IngestStats {
     pub updated: u64,
 }
 
+/// One feed's fetch, ready to store with [`Store::ingest_feeds`].
+#[derive(Debug, Clone)]
+pub struct FeedIngest {
+    pub feed: FeedId,
+    pub meta: FeedMeta,
+    pub articles: Vec<NewArticle>,
+    pub record: FetchRecord,
+    /// Articles kept for the feed (older unstarred ones beyond it go).
+    pub max_articles: usize,
+}
+
+/// What storing one feed's fetch did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedStored {
+    pub stats: IngestStats,
+    pub unread: u64,
+}
+
+/// Articles removed per statement when a feed is over its cap.
+pub const CAP_BATCH: usize = 2_000;
+
 /// HTTP validators and outcome of one successful fetch.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FetchRecord {
@@ -255,7 +276,7 @@ impl Store {
             // A rule that expired since the last run stops acting on the stored articles too.
             self.reapply_if_changed(now)?;
         }
-        let tx = self.conn.transaction()?;
+        let tx = begin(&mut self.conn)?;
         let mut stats = IngestStats::default();
         tx.execute(
             "UPDATE feeds SET title = coalesce(?2, title), site_link = coalesce(?3, site_link) WHERE id = ?1",
@@ -271,6 +292,89 @@ impl Store {
         }
         tx.commit()?;
         Ok(stats)
+    }
+
+    /// Stores several feeds' fetches in one transaction. One commit for many feeds means
+    /// the search index flushes its pending terms and merges once, and each shared page (the
+    /// tables' newest leaves, the indexes) reaches the journal once rather than once per
+    /// feed. (Savepoints per feed would undo that: FTS5 flushes at each one.) If any feed
+    /// fails, the batch is rolled back and each feed stored again on its own, so one bad
+    /// feed never costs the others. Nothing is reported stored before its commit.
+    pub fn ingest_feeds(&mut self, batch: Vec<FeedIngest>, now: DateTime<Utc>) -> Vec<Result<FeedStored>> {
+        let together = (batch.len() > 1)
+            .then(|| {
+                self.in_one_transaction(|s| {
+                    batch
+                        .iter()
+                        .map(|job| s.store_feed(job, now))
+                        .collect::<Result<Vec<_>>>()
+                })
+                .ok()
+            })
+            .flatten();
+        if let Some(all) = together {
+            return all.into_iter().map(Ok).collect();
+        }
+        batch
+            .iter()
+            .map(|job| self.in_one_transaction(|s| s.store_feed(job, now)))
+            .collect()
+    }
+
+    /// Runs `f` in one transaction (the methods it calls join it: [`begin`]), committed
+    /// when it succeeds and rolled back when it fails.
+    fn in_one_transaction<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match f(self) {
+            Ok(v) => match self.conn.execute_batch("COMMIT") {
+                Ok(()) => Ok(v),
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    Err(e.into())
+                }
+            },
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// One feed's articles, its cap, its fetch record and its new unread count.
+    fn store_feed(&mut self, job: &FeedIngest, now: DateTime<Utc>) -> Result<FeedStored> {
+        let stats = self.ingest(job.feed, &job.meta, &job.articles, now)?;
+        let mut dropped = 0;
+        loop {
+            let n = self.cap_articles(job.feed, job.max_articles, CAP_BATCH)?;
+            dropped += n;
+            if n < CAP_BATCH as u64 {
+                break;
+            }
+        }
+        if dropped > 0 {
+            tracing::info!(
+                feed = job.feed.0,
+                dropped,
+                "older articles beyond max_articles removed"
+            );
+        }
+        self.record_success(job.feed, &job.record, now)?;
+        let unread = self.unread_count(job.feed)?;
+        Ok(FeedStored { stats, unread })
+    }
+
+    /// Pages of journal after which a commit on this connection checkpoints (0: never).
+    pub fn set_autocheckpoint(&self, pages: u32) -> Result<()> {
+        self.conn
+            .query_row(&format!("PRAGMA wal_autocheckpoint = {pages}"), [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Copies what it can of the journal into the database without waiting for anyone.
+    pub fn checkpoint_passive(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// Records a successful fetch (200 or 304) and clears the feed's error state.
@@ -601,7 +705,7 @@ impl Store {
     /// feed, leaving tombstones; returns how many went. Callers loop while it returns `batch`,
     /// each call its own short transaction, so a mark never waits behind a huge prune.
     pub fn cap_articles(&mut self, feed: FeedId, max: usize, batch: usize) -> Result<u64> {
-        let tx = self.conn.transaction()?;
+        let tx = begin(&mut self.conn)?;
         // The victims are chosen once per batch, not once per statement.
         tx.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS cap_victims (id INTEGER PRIMARY KEY); DELETE FROM cap_victims;",
@@ -768,7 +872,7 @@ fn where_clause_for(q: &Query, ordered: bool) -> (String, Vec<Value>) {
 /// With `ruled`, a new article's index text also goes to the rules' scratch index (see
 /// [`rules::open_scratch`]).
 fn upsert_article(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     feed: FeedId,
     a: &NewArticle,
     now: DateTime<Utc>,
@@ -838,6 +942,42 @@ fn upsert_article(
     Ok(())
 }
 
+/// A transaction of its own, or the one already open on the connection (a batch of feeds'
+/// ingests, [`Store::ingest_feeds`]), which commits or rolls back as a whole.
+pub(crate) enum Tx<'a> {
+    Own(rusqlite::Transaction<'a>),
+    Joined(&'a Connection),
+}
+
+impl std::ops::Deref for Tx<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            Tx::Own(t) => t,
+            Tx::Joined(c) => c,
+        }
+    }
+}
+
+impl Tx<'_> {
+    /// Commits a transaction of its own; a joined one commits with the batch.
+    pub(crate) fn commit(self) -> rusqlite::Result<()> {
+        match self {
+            Tx::Own(t) => t.commit(),
+            Tx::Joined(_) => Ok(()),
+        }
+    }
+}
+
+/// Starts a transaction, or joins the one under way.
+pub(crate) fn begin(conn: &mut Connection) -> rusqlite::Result<Tx<'_>> {
+    if conn.is_autocommit() {
+        Ok(Tx::Own(conn.transaction()?))
+    } else {
+        Ok(Tx::Joined(conn))
+    }
+}
+
 /// Waits for another connection's lock: a millisecond at a time, for up to ten seconds.
 /// SQLite's own wait backs off to 100 ms sleeps, so a process waiting behind a refresh that
 /// writes chunk after chunk kept missing the moments between them.
@@ -857,7 +997,7 @@ fn sortable(published: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<i64>
 
 /// A new article's row; `None` for one pruned before, which must not come back unread.
 fn insert_article(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &Connection,
     feed: FeedId,
     a: &NewArticle,
     hash: &str,

@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, params};
 
 use super::{IngestStats, Result, Store, from_ts, ts, upsert_article};
 use crate::model::{AccountState, FeedId, NewArticle, OutboxEntry, RemoteFeed, SyncFlag};
@@ -27,7 +27,7 @@ pub fn item_key(remote_id: i64) -> String {
 /// Queues `ids`' new `column` value for the server, for those articles that came from an
 /// account; runs inside the mark's own transaction.
 pub(super) fn queue_marks(
-    tx: &Transaction<'_>,
+    tx: &rusqlite::Connection,
     ids: &[crate::model::ArticleId],
     column: &str,
     on: bool,

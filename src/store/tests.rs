@@ -738,3 +738,67 @@ fn an_articles_comments_page_and_enclosure_times_are_stored_and_loaded() {
     assert_eq!(body.comments, a.comments);
     assert_eq!(body.enclosures, a.enclosures);
 }
+
+fn job(feed: FeedId, keys: &[&str]) -> FeedIngest {
+    FeedIngest {
+        feed,
+        meta: FeedMeta::default(),
+        articles: keys
+            .iter()
+            .map(|k| article(k, &format!("title {k}"), "heron weir"))
+            .collect(),
+        record: FetchRecord {
+            status: Some(200),
+            etag: Some(format!("\"{}\"", feed.0)),
+            ..Default::default()
+        },
+        max_articles: 1000,
+    }
+}
+
+#[test]
+fn feeds_stored_together_each_get_their_own_result_and_one_bad_feed_costs_no_other() {
+    let (_d, mut s) = open();
+    let urls: Vec<WantedFeed> = ["https://a.example/", "https://b.example/", "https://c.example/"]
+        .iter()
+        .map(|u| named(u, None))
+        .collect();
+    let ids = s.sync_feeds(&urls, now()).expect("sync");
+    let results = s.ingest_feeds(vec![job(ids[0], &["1", "2"]), job(ids[1], &["3"])], now());
+    let stored: Vec<FeedStored> = results.into_iter().map(|r| r.expect("stored")).collect();
+    assert_eq!(
+        stored.iter().map(|r| (r.stats.new, r.unread)).collect::<Vec<_>>(),
+        [(2, 2), (1, 1)]
+    );
+    assert_eq!(
+        s.feed_state(ids[1])
+            .expect("state")
+            .expect("feed")
+            .etag
+            .as_deref(),
+        Some(&*format!("\"{}\"", ids[1].0)),
+        "the fetch record is stored with the articles"
+    );
+    // A feed that no longer exists (removed while its fetch was under way) fails its insert:
+    // the batch is rolled back and stored again feed by feed.
+    let gone = FeedId(9_999);
+    let results = s.ingest_feeds(
+        vec![
+            job(ids[2], &["4"]),
+            job(gone, &["5"]),
+            job(ids[0], &["1", "2", "6"]),
+        ],
+        now(),
+    );
+    assert!(results[1].is_err(), "{results:?}");
+    assert_eq!(results[0].as_ref().expect("c").stats.new, 1);
+    assert_eq!(results[2].as_ref().expect("a").stats.new, 1, "only the new one");
+    assert_eq!(s.count(&Query::default()).expect("count"), 5);
+    assert!(s.conn.is_autocommit(), "no transaction is left open");
+    let heron = Query {
+        search: Some("heron".into()),
+        ..Query::default()
+    };
+    let found = s.ids(&heron).expect("search");
+    assert_eq!(found.len(), 5, "every stored article is searchable");
+}

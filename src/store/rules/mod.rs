@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Transaction, params, params_from_iter, types::Value};
+use rusqlite::{Connection, params, params_from_iter, types::Value};
 
 use super::{Result, Store, search, ts};
 use crate::model::ArticleId;
@@ -37,7 +37,7 @@ impl Store {
 
     /// Re-runs every active rule over every stored article when the active set changed.
     pub fn reapply_if_changed(&mut self, now: DateTime<Utc>) -> Result<bool> {
-        let tx = self.conn.transaction()?;
+        let tx = super::begin(&mut self.conn)?;
         let active = active_rules(&tx, &self.rules, now)?;
         let signature = active
             .iter()
@@ -122,12 +122,7 @@ impl Store {
 
 /// Applies the store's rules to the articles added after `before` (an article id) in this
 /// transaction: the ingest's share of rule work.
-pub(super) fn apply_to_new(
-    tx: &Transaction<'_>,
-    rules: &[Rule],
-    before: i64,
-    now: DateTime<Utc>,
-) -> Result<()> {
+pub(super) fn apply_to_new(tx: &Connection, rules: &[Rule], before: i64, now: DateTime<Utc>) -> Result<()> {
     if rules.is_empty() {
         return Ok(());
     }
@@ -140,7 +135,7 @@ pub(super) fn apply_to_new(
 /// Readies the rules' scratch index for an ingest when a rule looks up words: a small full-text
 /// index of just the articles this transaction adds (same tokenizer as `search`), so a rule's
 /// words are looked up among them and not among every stored article. Emptied each time.
-pub(super) fn open_scratch(tx: &Transaction<'_>, rules: &[Rule]) -> Result<bool> {
+pub(super) fn open_scratch(tx: &Connection, rules: &[Rule]) -> Result<bool> {
     if !rules.iter().any(|r| r.expr.uses_full_text()) {
         return Ok(false);
     }
@@ -163,19 +158,19 @@ pub(super) fn open_scratch(tx: &Transaction<'_>, rules: &[Rule]) -> Result<bool>
 }
 
 /// Adds a new article's index text to the scratch index.
-pub(super) fn add_to_scratch(tx: &Transaction<'_>, id: i64, title: &str, body: &str) -> Result<()> {
+pub(super) fn add_to_scratch(tx: &Connection, id: i64, title: &str, body: &str) -> Result<()> {
     tx.prepare_cached("INSERT INTO scratch.ruled (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute(params![id, title, body])?;
     Ok(())
 }
 
 /// The highest article id so far (new articles get higher ones).
-pub(super) fn last_article_id(tx: &Transaction<'_>) -> Result<i64> {
+pub(super) fn last_article_id(tx: &Connection) -> Result<i64> {
     Ok(tx.query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| r.get(0))?)
 }
 
 /// The rules acting at `now`; a rule met for the first time is recorded then (for `for`).
-fn active_rules(tx: &Transaction<'_>, rules: &[Rule], now: DateTime<Utc>) -> Result<Vec<Rule>> {
+fn active_rules(tx: &Connection, rules: &[Rule], now: DateTime<Utc>) -> Result<Vec<Rule>> {
     {
         let mut seen =
             tx.prepare_cached("INSERT OR IGNORE INTO rules_seen (rule, first_seen) VALUES (?1, ?2)")?;
@@ -260,7 +255,7 @@ fn escape_like(v: &str) -> String {
 }
 
 /// Runs one rule over the articles with an id above `after` (all when `None`).
-fn apply(tx: &Transaction<'_>, rule: &Rule, after: Option<i64>, now: DateTime<Utc>) -> Result<()> {
+fn apply(tx: &Connection, rule: &Rule, after: Option<i64>, now: DateTime<Utc>) -> Result<()> {
     let (scope, mut args) = rule_condition(rule, after);
     let key = rule.key();
     // The articles it matches that it has not acted on yet.
