@@ -65,6 +65,74 @@ fn parse_and_store(c: &mut Criterion) {
     });
 }
 
+/// Storing a refresh's feeds: one transaction per feed (as before issue 18) against the
+/// batch `ingest_feeds` stores together, and the preparation moved off the writer.
+fn refresh_store(c: &mut Criterion) {
+    let bytes = big_feed();
+    let url = url::Url::parse("https://example.org/feed.xml").expect("url");
+    let parsed = tidings::feed::parse(&bytes, None, &url).expect("parse");
+    // 14 feeds of 50 articles: a cold refresh's share of one batch.
+    let feeds: Vec<Vec<NewArticle>> = parsed
+        .articles
+        .chunks(50)
+        .take(14)
+        .map(<[NewArticle]>::to_vec)
+        .collect();
+    let urls: Vec<tidings::store::WantedFeed> = (0..feeds.len())
+        .map(|i| format!("https://example.org/{i}.xml").as_str().into())
+        .collect();
+    let fresh = || {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut s = Store::open(&dir.path().join("b.db")).expect("open");
+        let ids = s.sync_feeds(&urls, Utc::now()).expect("sync");
+        (dir, s, ids)
+    };
+    let record = tidings::store::FetchRecord {
+        status: Some(200),
+        ..Default::default()
+    };
+    c.bench_function("store 14 feeds x 50 new articles, a transaction each", |b| {
+        b.iter_batched(
+            fresh,
+            |(_dir, mut s, ids)| {
+                for (id, arts) in ids.iter().zip(&feeds) {
+                    s.ingest(*id, &parsed.meta, arts, Utc::now()).expect("ingest");
+                    s.record_success(*id, &record, Utc::now()).expect("record");
+                }
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    let known = std::collections::HashMap::new();
+    let jobs = |ids: &[FeedId]| -> Vec<tidings::store::FeedIngest> {
+        ids.iter()
+            .zip(&feeds)
+            .map(|(id, arts)| tidings::store::FeedIngest {
+                feed: *id,
+                meta: parsed.meta.clone(),
+                articles: arts.clone(),
+                prepared: tidings::store::prepare(arts, &known),
+                record: record.clone(),
+                max_articles: 1000,
+            })
+            .collect()
+    };
+    c.bench_function("store 14 feeds x 50 new articles, prepared, one batch", |b| {
+        b.iter_batched(
+            || {
+                let (dir, s, ids) = fresh();
+                let batch = jobs(&ids);
+                (dir, s, batch)
+            },
+            |(_dir, mut s, batch)| s.ingest_feeds(batch, Utc::now()),
+            criterion::BatchSize::PerIteration,
+        )
+    });
+    c.bench_function("prepare 730 new articles (hash and index text)", |b| {
+        b.iter(|| tidings::store::prepare(black_box(&parsed.articles), &known))
+    });
+}
+
 /// A store with `n` articles over 100 feeds, a third of them read.
 fn populated(n: usize) -> (tempfile::TempDir, Store, Vec<FeedId>) {
     let dir = tempfile::tempdir().expect("tmp");
@@ -261,6 +329,6 @@ fn render_article(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
-    targets = parse_and_store, queries, rule_preview, render_headlines, render_article
+    targets = parse_and_store, refresh_store, queries, rule_preview, render_headlines, render_article
 }
 criterion_main!(benches);

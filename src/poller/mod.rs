@@ -12,7 +12,7 @@ use tokio::task::JoinSet;
 use url::Url;
 
 use crate::feed::{self, FetchError, FetchOutcome, Fetcher, Validators};
-use crate::model::FeedId;
+use crate::model::{FeedId, NewArticle};
 use crate::store::{FetchRecord, StoreHandle};
 
 mod batch;
@@ -236,6 +236,13 @@ impl Refresher {
             f.content_language.clone(),
         );
         let final_url = f.final_url.clone();
+        // What the store has of this feed, read beside the writer: unchanged articles are
+        // then a hash compare and nothing more.
+        let known = match self.store.read(move |s| s.known_hashes(id)).await {
+            Ok(Ok(known)) => known,
+            Ok(Err(e)) | Err(e) => return FeedResult::Failed { error: e.into() },
+        };
+        let max = self.max_articles;
         let parsed = tokio::task::spawn_blocking(move || {
             let source = feed::parse::Source {
                 url: &final_url,
@@ -243,12 +250,18 @@ impl Refresher {
                 content_location: location.as_deref(),
                 content_language: language.as_deref(),
             };
-            crate::recover::catch(|| feed::parse::parse_source(&bytes, &source))
+            crate::recover::catch(|| {
+                feed::parse::parse_source(&bytes, &source).map(|mut parsed| {
+                    keep_newest(id, &mut parsed.articles, max);
+                    let prepared = crate::store::prepare(&parsed.articles, &known);
+                    (parsed, prepared)
+                })
+            })
         })
         .await
         .map_err(|e| e.to_string())
         .and_then(|r| r);
-        let parsed = match parsed {
+        let (parsed, prepared) = match parsed {
             Ok(Ok(p)) => p,
             Ok(Err(e)) => {
                 let error = FeedFailure::Parse(e.to_string());
@@ -265,31 +278,21 @@ impl Refresher {
             last_modified: f.validators.last_modified,
             redirect_url: f.permanent_redirect.map(|u| u.to_string()),
         };
-        let max = self.max_articles;
-        let mut articles = parsed.articles;
-        if articles.len() > max {
-            // A feed within the size limit can still hold 250 000 items: only the newest count.
-            tracing::warn!(
-                feed = id.0,
-                total = articles.len(),
-                kept = max,
-                "feed has more articles than max_articles"
-            );
-            articles.sort_by_key(|a| std::cmp::Reverse(a.published));
-            articles.truncate(max);
-        }
+        let articles: Vec<(NewArticle, crate::store::Prepared)> =
+            parsed.articles.into_iter().zip(prepared).collect();
         // Each chunk is its own short transaction, queued as its own job: a mark the user makes
         // meanwhile runs between two chunks instead of waiting for the whole feed.
         let mut chunks = chunked(articles, INGEST_CHUNK);
         // The last chunk is stored with the feed's state, in the final job.
-        let articles = chunks.pop().unwrap_or_default();
+        let (articles, prepared) = chunks.pop().unwrap_or_default().into_iter().unzip();
         let meta = parsed.meta;
         let mut new = 0;
         for chunk in chunks {
             let m = meta.clone();
+            let (arts, preps): (Vec<NewArticle>, Vec<crate::store::Prepared>) = chunk.into_iter().unzip();
             match self
                 .store
-                .write(move |s| s.ingest(id, &m, &chunk, Utc::now()))
+                .write(move |s| s.ingest_prepared(id, &m, &arts, &preps, Utc::now()))
                 .await
             {
                 Ok(Ok(stats)) => new += stats.new,
@@ -326,6 +329,7 @@ impl Refresher {
             feed: id,
             meta,
             articles,
+            prepared,
             record: rec,
             max_articles: max,
         };
@@ -436,6 +440,20 @@ pub(crate) fn result_event(feed_id: FeedId, r: &FeedResult) -> PollEvent {
 pub fn backoff(failures: u32) -> Duration {
     let exp = failures.saturating_sub(1).min(16);
     Duration::from_secs(60u64.saturating_mul(1 << exp)).min(MAX_BACKOFF)
+}
+
+/// A feed within the size limit can still hold 250 000 items: only the newest `max` count.
+fn keep_newest(id: FeedId, articles: &mut Vec<NewArticle>, max: usize) {
+    if articles.len() > max {
+        tracing::warn!(
+            feed = id.0,
+            total = articles.len(),
+            kept = max,
+            "feed has more articles than max_articles"
+        );
+        articles.sort_by_key(|a| std::cmp::Reverse(a.published));
+        articles.truncate(max);
+    }
 }
 
 /// The pause between the chunks of a large feed.

@@ -61,9 +61,34 @@ pub struct FeedIngest {
     pub feed: FeedId,
     pub meta: FeedMeta,
     pub articles: Vec<NewArticle>,
+    /// One per article, or empty (then made while storing).
+    pub prepared: Vec<Prepared>,
     pub record: FetchRecord,
     /// Articles kept for the feed (older unstarred ones beyond it go).
     pub max_articles: usize,
+}
+
+/// What can be worked out about an article before the store sees it: its content hash and,
+/// unless the store already has it unchanged, the text its search index gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    pub hash: String,
+    pub index_text: Option<String>,
+}
+
+/// Hashes each article and makes the index text of those not already stored with that
+/// hash (`known`: key to hash, [`Store::known_hashes`]). Runs beside the writer, so the
+/// writer only compares hashes and inserts; an unchanged article costs its hash alone.
+pub fn prepare(articles: &[NewArticle], known: &std::collections::HashMap<String, String>) -> Vec<Prepared> {
+    articles
+        .iter()
+        .map(|a| {
+            let hash = content_hash(a);
+            let index_text = (known.get(&a.key) != Some(&hash))
+                .then(|| search::body_text(a.summary.as_deref(), a.content.as_deref(), None));
+            Prepared { hash, index_text }
+        })
+        .collect()
 }
 
 /// What storing one feed's fetch did.
@@ -272,6 +297,19 @@ impl Store {
         articles: &[NewArticle],
         now: DateTime<Utc>,
     ) -> Result<IngestStats> {
+        self.ingest_prepared(feed, meta, articles, &[], now)
+    }
+
+    /// [`Store::ingest`] with each article's hash and index text already made ([`prepare`],
+    /// off the writer thread); `prepared` is empty, or one per article.
+    pub fn ingest_prepared(
+        &mut self,
+        feed: FeedId,
+        meta: &FeedMeta,
+        articles: &[NewArticle],
+        prepared: &[Prepared],
+        now: DateTime<Utc>,
+    ) -> Result<IngestStats> {
         if !self.rules.is_empty() {
             // A rule that expired since the last run stops acting on the stored articles too.
             self.reapply_if_changed(now)?;
@@ -284,8 +322,8 @@ impl Store {
         )?;
         let before = rules::last_article_id(&tx)?;
         let ruled = rules::open_scratch(&tx, &self.rules)?;
-        for a in articles {
-            upsert_article(&tx, feed, a, now, &mut stats, ruled)?;
+        for (i, a) in articles.iter().enumerate() {
+            upsert_article(&tx, feed, a, prepared.get(i), now, &mut stats, ruled)?;
         }
         if stats.new > 0 {
             rules::apply_to_new(&tx, &self.rules, before, now)?;
@@ -342,7 +380,7 @@ impl Store {
 
     /// One feed's articles, its cap, its fetch record and its new unread count.
     fn store_feed(&mut self, job: &FeedIngest, now: DateTime<Utc>) -> Result<FeedStored> {
-        let stats = self.ingest(job.feed, &job.meta, &job.articles, now)?;
+        let stats = self.ingest_prepared(job.feed, &job.meta, &job.articles, &job.prepared, now)?;
         let mut dropped = 0;
         loop {
             let n = self.cap_articles(job.feed, job.max_articles, CAP_BATCH)?;
@@ -361,6 +399,17 @@ impl Store {
         self.record_success(job.feed, &job.record, now)?;
         let unread = self.unread_count(job.feed)?;
         Ok(FeedStored { stats, unread })
+    }
+
+    /// Each stored article's key and content hash for one feed, to prepare a fetch against.
+    pub fn known_hashes(&self, feed: FeedId) -> Result<std::collections::HashMap<String, String>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, content_hash FROM articles WHERE feed_id = ?1")?;
+        let rows = stmt
+            .query_map([feed.0], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
     }
 
     /// Pages of journal after which a commit on this connection checkpoints (0: never).
@@ -875,11 +924,15 @@ fn upsert_article(
     tx: &Connection,
     feed: FeedId,
     a: &NewArticle,
+    prepared: Option<&Prepared>,
     now: DateTime<Utc>,
     stats: &mut IngestStats,
     ruled: bool,
 ) -> Result<()> {
-    let hash = content_hash(a);
+    let hash = match prepared {
+        Some(p) => p.hash.clone(),
+        None => content_hash(a),
+    };
     let existing: Option<(i64, String)> = tx
         .prepare_cached("SELECT id, content_hash FROM articles WHERE feed_id = ?1 AND key = ?2")?
         .query_row(params![feed.0, a.key], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -933,11 +986,20 @@ fn upsert_article(
         // An edited article keeps its fetched full text searchable.
         return Store::reindex_article(tx, ArticleId(id));
     }
-    let body = search::body_text(a.summary.as_deref(), a.content.as_deref(), None);
+    // Made beforehand unless the store had this article unchanged when it was prepared
+    // (another process may have stored it since).
+    let made;
+    let body: &str = match prepared.and_then(|p| p.index_text.as_deref()) {
+        Some(text) => text,
+        None => {
+            made = search::body_text(a.summary.as_deref(), a.content.as_deref(), None);
+            &made
+        }
+    };
     tx.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?
         .execute(params![id, a.title, body])?;
     if ruled {
-        rules::add_to_scratch(tx, id, &a.title, &body)?;
+        rules::add_to_scratch(tx, id, &a.title, body)?;
     }
     Ok(())
 }

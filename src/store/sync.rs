@@ -210,7 +210,7 @@ impl Store {
             let mut set_id =
                 tx.prepare_cached("UPDATE articles SET remote_id = ?3 WHERE feed_id = ?1 AND key = ?2")?;
             for item in items {
-                upsert_article(&tx, item.feed, &item.article, now, &mut stats, ruled)?;
+                upsert_article(&tx, item.feed, &item.article, None, now, &mut stats, ruled)?;
                 set_id.execute(params![item.feed.0, item.article.key, item.remote_id])?;
             }
         }

@@ -747,6 +747,7 @@ fn job(feed: FeedId, keys: &[&str]) -> FeedIngest {
             .iter()
             .map(|k| article(k, &format!("title {k}"), "heron weir"))
             .collect(),
+        prepared: Vec::new(),
         record: FetchRecord {
             status: Some(200),
             etag: Some(format!("\"{}\"", feed.0)),
@@ -801,4 +802,62 @@ fn feeds_stored_together_each_get_their_own_result_and_one_bad_feed_costs_no_oth
     };
     let found = s.ids(&heron).expect("search");
     assert_eq!(found.len(), 5, "every stored article is searchable");
+}
+
+#[test]
+fn prepared_articles_cost_the_writer_only_a_hash_compare_when_unchanged() {
+    let (_d, mut s) = open();
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    let first = vec![
+        article("1", "One", "<p>heron</p>"),
+        article("2", "Two", "<p>weir</p>"),
+    ];
+    let prepared = prepare(&first, &s.known_hashes(feed).expect("known"));
+    assert!(
+        prepared.iter().all(|p| p.index_text.is_some()),
+        "new articles get their index text"
+    );
+    s.ingest_prepared(feed, &FeedMeta::default(), &first, &prepared, now())
+        .expect("ingest");
+    // Fetched again: one unchanged, one edited, one new.
+    let again = vec![
+        article("1", "One", "<p>heron</p>"),
+        article("2", "Two", "<p>weir and kingfisher</p>"),
+        article("3", "Three", "<p>otter</p>"),
+    ];
+    let prepared = prepare(&again, &s.known_hashes(feed).expect("known"));
+    assert_eq!(
+        prepared
+            .iter()
+            .map(|p| p.index_text.is_some())
+            .collect::<Vec<_>>(),
+        [false, true, true],
+        "the unchanged article is only hashed"
+    );
+    let stats = s
+        .ingest_prepared(feed, &FeedMeta::default(), &again, &prepared, now())
+        .expect("ingest");
+    assert_eq!((stats.new, stats.updated), (1, 1));
+    let find = |s: &Store, w: &str| {
+        s.ids(&Query {
+            search: Some(w.into()),
+            ..Query::default()
+        })
+        .expect("search")
+        .len()
+    };
+    assert_eq!(
+        (find(&s, "kingfisher"), find(&s, "otter"), find(&s, "heron")),
+        (1, 1, 1)
+    );
+    // Prepared against a stale view (another process stored the edit meanwhile): the
+    // writer still indexes what it stores.
+    let edited = vec![article("1", "One", "<p>heron and grebe</p>")];
+    let stale = vec![Prepared {
+        hash: prepare(&edited, &Default::default())[0].hash.clone(),
+        index_text: None,
+    }];
+    s.ingest_prepared(feed, &FeedMeta::default(), &edited, &stale, now())
+        .expect("ingest");
+    assert_eq!(find(&s, "grebe"), 1);
 }
