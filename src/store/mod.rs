@@ -84,8 +84,13 @@ pub fn prepare(articles: &[NewArticle], known: &std::collections::HashMap<String
         .iter()
         .map(|a| {
             let hash = content_hash(a);
-            let index_text = (known.get(&a.key) != Some(&hash))
-                .then(|| search::body_text(a.summary.as_deref(), a.content.as_deref(), None));
+            // Held until the feed is stored, beside up to `concurrency` other feeds: without
+            // its spare capacity.
+            let index_text = (known.get(&a.key) != Some(&hash)).then(|| {
+                let mut text = search::body_text(a.summary.as_deref(), a.content.as_deref(), None);
+                text.shrink_to_fit();
+                text
+            });
             Prepared { hash, index_text }
         })
         .collect()
