@@ -755,15 +755,14 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    #[test]
-    fn long_urls_are_broken_over_lines_never_cut() {
-        let long = format!("https://example.org/{}/end?x=1", "segment".repeat(20));
-        let body = ArticleBody {
+    /// Article 1, titled "T", with `content` as its feed's HTML and nothing else.
+    fn body_of(content: &str) -> ArticleBody {
+        ArticleBody {
             summary: crate::model::ArticleSummary {
                 id: crate::model::ArticleId(1),
                 feed_id: crate::model::FeedId(1),
                 title: "T".into(),
-                link: Some(long.clone()),
+                link: None,
                 author: None,
                 published: None,
                 read: false,
@@ -774,17 +773,25 @@ mod tests {
             feed_title: None,
             updated: None,
             summary_html: None,
-            content_html: Some(format!("<p>See <a href=\"{long}\">this</a>.</p>")),
+            content_html: Some(content.into()),
             full_html: None,
-            enclosures: vec![crate::model::Enclosure {
-                url: format!("{long}.mp3"),
-                mime: Some("audio/mpeg".into()),
-                length: Some(1000),
-                ..Default::default()
-            }],
+            enclosures: Vec::new(),
             comments: None,
             rules: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn long_urls_are_broken_over_lines_never_cut() {
+        let long = format!("https://example.org/{}/end?x=1", "segment".repeat(20));
+        let mut body = body_of(&format!("<p>See <a href=\"{long}\">this</a>.</p>"));
+        body.summary.link = Some(long.clone());
+        body.enclosures = vec![crate::model::Enclosure {
+            url: format!("{long}.mp3"),
+            mime: Some("audio/mpeg".into()),
+            length: Some(1000),
+            ..Default::default()
+        }];
         let r = render_article_with(&body, "Feed", 40, None, &Default::default(), None);
         let text: Vec<String> = r.lines.iter().map(|l| l.text()).collect();
         assert!(text.iter().all(|l| wrap::width(l) <= 40), "{text:#?}");
@@ -989,28 +996,7 @@ mod tests {
 
     #[test]
     fn article_image_slots_count_the_header() {
-        let body = ArticleBody {
-            summary: crate::model::ArticleSummary {
-                id: crate::model::ArticleId(1),
-                feed_id: crate::model::FeedId(1),
-                title: "T".into(),
-                link: None,
-                author: None,
-                published: None,
-                read: false,
-                starred: false,
-                hidden_by: None,
-            },
-            feed_url: "https://example.org/feed".into(),
-            feed_title: None,
-            updated: None,
-            summary_html: None,
-            content_html: Some(r#"<p>x</p><img src="https://example.org/i.png">"#.into()),
-            full_html: None,
-            enclosures: Vec::new(),
-            comments: None,
-            rules: Vec::new(),
-        };
+        let body = body_of(r#"<p>x</p><img src="https://example.org/i.png">"#);
         let rows = |_: &str, _: Option<(u32, u32)>| Some(4);
         let layout = ImageLayout { rows: &rows };
         let r = render_article_with(&body, "Feed", 40, None, &Default::default(), Some(&layout));
