@@ -2,6 +2,11 @@
 
 use super::*;
 
+/// The most rows a picture may take in a terminal `height` rows high: the pane less a line.
+fn picture_rows(height: u16) -> u16 {
+    article_height(height).saturating_sub(1).max(4) as u16
+}
+
 impl App {
     pub(super) fn article_action(&mut self, a: Action) -> Vec<Effect> {
         let page = article_height(self.size.1);
@@ -135,7 +140,17 @@ impl App {
 
     pub(super) fn relayout_article(&mut self) -> Vec<Effect> {
         let width = article_width(&self.settings, self.size.0);
-        if self.article.as_ref().is_some_and(|v| v.width != width) {
+        let max_rows = picture_rows(self.size.1);
+        let too_tall = |v: &ArticleView| {
+            v.images
+                .values()
+                .any(|s| matches!(s, crate::images::ImageState::Ready(p) if p.rows > max_rows))
+        };
+        if self
+            .article
+            .as_ref()
+            .is_some_and(|v| v.width != width || too_tall(v))
+        {
             return self.rerender_article();
         }
         Vec::new()
@@ -145,7 +160,7 @@ impl App {
     /// arrived); returns the fetches for pictures it does not have yet.
     pub(super) fn rerender_article(&mut self) -> Vec<Effect> {
         let width = article_width(&self.settings, self.size.0);
-        let max_rows = article_height(self.size.1).saturating_sub(1).max(4) as u16;
+        let max_rows = picture_rows(self.size.1);
         let graphics = self.graphics;
         let name = self
             .article
@@ -164,6 +179,9 @@ impl App {
             view.images.clear();
             view.images_cols = cols;
         }
+        // Taller than the pane now (the terminal got shorter): drawn again to fit.
+        view.images
+            .retain(|_, s| !matches!(s, crate::images::ImageState::Ready(p) if p.rows > max_rows));
         let images = &view.images;
         let rows = |url: &str, declared: Option<(u32, u32)>| -> Option<usize> {
             use crate::images::ImageState;

@@ -1121,6 +1121,20 @@ fn pictures_are_fetched_once_and_the_text_makes_room_without_moving() {
         result: Err("late".into()),
     });
     assert_eq!(app.article, before);
+    // A shorter terminal than the picture asks for it again, to fit.
+    let fx = app.update(Msg::Resize {
+        width: 100,
+        height: 8,
+    });
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::FetchImages { max_rows: 4, .. })),
+        "{fx:?}"
+    );
+    app.update(Msg::Resize {
+        width: 100,
+        height: 30,
+    });
     // A narrower terminal lays out again and asks for the picture at the new width.
     let fx = app.update(Msg::Resize {
         width: 60,
