@@ -144,18 +144,18 @@ async fn ui_main(session: Session, store: StoreHandle) -> Result<i32> {
     };
     // Everything that can fail is ready: only now does the terminal change mode.
     let mut terminal = Terminal::enter().context("cannot set up the terminal")?;
-    let mut graphics = None;
     let size = terminal.size().unwrap_or_default();
     // Before any input is read: the terminal answers the graphics query on standard input.
     if let Some(cache) = images {
         let picker = crate::images::detect();
-        let font = picker.font_size();
-        tracing::info!(protocol = ?picker.protocol_type(), ?font, "pictures on");
-        graphics = Some((font.width, font.height));
+        tracing::info!(protocol = ?picker.protocol_type(), font = ?picker.font_size(), "pictures on");
         services.pictures = Some(crate::images::Pictures::new(picker, cache));
     }
     let (mut app, mut effects) = App::new(registered.infos, keymap, app_settings, (size.width, size.height));
-    app.graphics = graphics;
+    app.graphics = services.pictures.as_ref().map(|p| {
+        let font = p.picker.font_size();
+        (font.width, font.height)
+    });
     if let Some(w) = services.store.recovery_warning() {
         effects.extend(app.update(Msg::Notice {
             message: w.to_string(),

@@ -141,7 +141,8 @@ impl ImageCache {
     }
 
     /// Bytes the cache holds now.
-    pub fn size(&self) -> u64 {
+    #[cfg(test)]
+    fn size(&self) -> u64 {
         std::fs::read_dir(&self.dir)
             .map(|rd| {
                 rd.filter_map(Result::ok)

@@ -174,10 +174,9 @@ impl App {
             return Vec::new();
         };
         let cols = width as u16;
-        if view.images_cols != cols {
+        if view.width != width {
             // Encoded for another width: drawn again from the cache at this one.
             view.images.clear();
-            view.images_cols = cols;
         }
         // Taller than the pane now (the terminal got shorter): drawn again to fit.
         view.images
@@ -269,7 +268,7 @@ impl App {
         let Some(view) = self
             .article
             .as_mut()
-            .filter(|v| v.id == id && v.images_cols == cols)
+            .filter(|v| v.id == id && v.width == usize::from(cols))
         else {
             return Vec::new();
         };

@@ -140,9 +140,8 @@ pub struct ArticleView {
     pub use_full: bool,
     /// A one-line note under the header (full text loading or unavailable).
     pub note: Option<String>,
-    /// The article's pictures by URL, encoded for `images_cols` columns.
+    /// The article's pictures by URL, encoded for `width` columns.
     pub images: HashMap<String, crate::images::ImageState>,
-    pub images_cols: u16,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -678,7 +677,6 @@ impl App {
             use_full: false,
             note: None,
             images: HashMap::new(),
-            images_cols: 0,
         });
         let mut fx = vec![Effect::LoadBody(row.id)];
         if self.settings.mark_read_on_open && !row.read {

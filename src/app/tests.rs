@@ -886,16 +886,11 @@ fn with_enclosures(enclosures: Vec<crate::model::Enclosure>) -> App {
     app.update(key('l'));
     app.update(special(Key::Enter));
     let body = ArticleBody {
-        summary: row(10, 1, true),
-        feed_url: "https://example.org/feed".into(),
-        feed_title: None,
-        updated: None,
         summary_html: None,
         content_html: Some("<p>Show notes, see <a href=\"https://x.example/\">x</a>.</p>".into()),
-        full_html: None,
         enclosures,
         comments: Some("https://news.example/item?id=1".into()),
-        rules: Vec::new(),
+        ..teaser_body()
     };
     app.update(Msg::Store(StoreReply::Body {
         id: ArticleId(10),

@@ -934,9 +934,13 @@ fn upsert_article(
     stats: &mut IngestStats,
     ruled: bool,
 ) -> Result<()> {
-    let hash = match prepared {
-        Some(p) => p.hash.clone(),
-        None => content_hash(a),
+    let hashed;
+    let hash: &str = match prepared {
+        Some(p) => &p.hash,
+        None => {
+            hashed = content_hash(a);
+            &hashed
+        }
     };
     let existing: Option<(i64, String)> = tx
         .prepare_cached("SELECT id, content_hash FROM articles WHERE feed_id = ?1 AND key = ?2")?
@@ -970,7 +974,7 @@ fn upsert_article(
             stats.updated += 1;
             (id, true)
         }
-        None => match insert_article(tx, feed, a, &hash, now)? {
+        None => match insert_article(tx, feed, a, hash, now)? {
             Some(id) => {
                 stats.new += 1;
                 (id, false)

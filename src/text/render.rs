@@ -289,11 +289,7 @@ fn image_source(img: &dom_query::Selection, base: Option<&Url>) -> Option<Url> {
         if v.is_empty() || v.starts_with("data:") {
             return None;
         }
-        match base {
-            Some(b) => b.join(v).ok(),
-            None => Url::parse(v).ok(),
-        }
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        resolve(base, v).filter(|u| matches!(u.scheme(), "http" | "https"))
     };
     for attr in ["src", "data-src", "data-lazy-src", "data-original", "data-url"] {
         if let Some(u) = img.attr(attr).and_then(|v| resolve(&v)) {
@@ -311,6 +307,14 @@ fn image_source(img: &dom_query::Selection, base: Option<&Url>) -> Option<Url> {
         }
     }
     None
+}
+
+/// `href` as an absolute URL: joined to `base` when there is one.
+fn resolve(base: Option<&Url>, href: &str) -> Option<Url> {
+    match base {
+        Some(b) => b.join(href.trim()).ok(),
+        None => Url::parse(href.trim()).ok(),
+    }
 }
 
 /// The pixel size an image declares in its attributes, when it gives both.
@@ -418,10 +422,7 @@ fn preclean(
         .iter()
         .next()
         .and_then(|b| b.attr("href").map(|h| h.trim().to_string()))
-        .and_then(|h| match base {
-            Some(b) => b.join(&h).ok(),
-            None => Url::parse(&h).ok(),
-        });
+        .and_then(|h| resolve(base, &h));
     let base = declared.as_ref().or(base);
     doc.select(
         "script, style, iframe, frame, frameset, form, noscript, object, embed, svg, canvas, \
@@ -456,11 +457,8 @@ fn preclean(
     let mut links: Vec<String> = Vec::new();
     for a in doc.select("a[href]").iter() {
         let href = a.attr("href").map(|h| h.to_string()).unwrap_or_default();
-        let resolved = match base {
-            Some(b) => b.join(href.trim()).ok(),
-            None => Url::parse(href.trim()).ok(),
-        };
-        let Some(url) = resolved.filter(|u| matches!(u.scheme(), "http" | "https" | "mailto")) else {
+        let Some(url) = resolve(base, &href).filter(|u| matches!(u.scheme(), "http" | "https" | "mailto"))
+        else {
             a.remove_attr("href");
             continue;
         };
