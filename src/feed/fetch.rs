@@ -267,7 +267,14 @@ impl Fetcher {
         {
             return Err(FetchError::TooLarge { limit });
         }
-        let mut body = Vec::new();
+        // Sized once from the declared length (when the body is not compressed and within the
+        // limit), rather than doubled and copied as chunks arrive.
+        let declared = resp
+            .content_length()
+            .filter(|_| resp.headers().get(header::CONTENT_ENCODING).is_none())
+            .unwrap_or(0)
+            .min(limit);
+        let mut body = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
         while let Some(chunk) = resp.chunk().await.map_err(|e| classify(e, self.limits.timeout))? {
             if body.len() as u64 + chunk.len() as u64 > limit {
                 return Err(FetchError::TooLarge { limit });

@@ -240,8 +240,9 @@ pub fn read(text: &str, base: &Url, explicit_base: bool, lang: Option<&str>) -> 
                 close(open.el, &mut stack, &mut root);
             }
             Event::End(e) => {
-                let name = <str as ToString>::to_string(e.name().as_ref());
-                if let Some(at) = stack.iter().rposition(|o| o.qname.eq_ignore_ascii_case(&name)) {
+                let qname = e.name();
+                let name: &str = qname.as_ref();
+                if let Some(at) = stack.iter().rposition(|o| o.qname.eq_ignore_ascii_case(name)) {
                     while stack.len() > at {
                         let Some(o) = stack.pop() else { break };
                         close(o.el, &mut stack, &mut root);
@@ -257,8 +258,8 @@ pub fn read(text: &str, base: &Url, explicit_base: bool, lang: Option<&str>) -> 
                 push_text(&mut stack, s);
             }
             Event::GeneralRef(r) => {
-                let name = <str as ToString>::to_string(r.as_ref());
-                match crate::text::resolve_entity(&name) {
+                let name: &str = r.as_ref();
+                match crate::text::resolve_entity(name) {
                     Some(s) => push_text(&mut stack, &s),
                     None => push_text(&mut stack, &format!("&{name};")),
                 }

@@ -8,6 +8,7 @@ mod downloads;
 mod feeds;
 mod handle;
 pub mod migrate;
+mod phrase;
 mod rules;
 pub mod search;
 mod sync;
@@ -197,6 +198,7 @@ impl Store {
         // refresh lost its feed to a `tidings mark` that way).
         conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
         search::register_regexp(&conn).map_err(|e| open_err(e.to_string()))?;
+        phrase::register(&conn).map_err(|e| open_err(e.to_string()))?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let mut store = Store {
             conn,
@@ -258,6 +260,7 @@ impl Store {
             )));
         }
         search::register_regexp(&conn).map_err(|e| open_err(e.to_string()))?;
+        phrase::register(&conn).map_err(|e| open_err(e.to_string()))?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(Store {
             conn,

@@ -245,10 +245,16 @@ fn words(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// The FTS5 expression of words in one column (or both).
+/// The FTS5 expression of words in one column (or both). The index keeps no positions, so a
+/// phrase asks for each of its words, whole, and [`phrase_check`] keeps the articles that
+/// hold them in a row.
 fn fts_expr(words: &[String], phrase: bool, column: Option<&str>) -> String {
     let body = if phrase {
-        format!("\"{}\"", words.join(" ").replace('"', "\"\""))
+        words
+            .iter()
+            .map(|w| format!("\"{}\"", w.replace('"', "\"\"")))
+            .collect::<Vec<_>>()
+            .join(" ")
     } else {
         words
             .iter()
@@ -291,6 +297,24 @@ fn field_text(field: Field) -> &'static str {
     }
 }
 
+/// SQL that keeps the articles whose title or text (as `field` says) holds `words` in a row
+/// (`phrase()`, registered in `store::phrase`), with its parameters. A phrase never spans the
+/// title and the text, nor the feed's text and the fetched full article.
+fn phrase_check(field: Field, words: &[String]) -> (String, Vec<Value>) {
+    let phrase = Value::Text(words.join(" "));
+    let title = "phrase(?, a.title, 0)";
+    let text = "EXISTS (SELECT 1 FROM bodies b WHERE b.article_id = a.id
+        AND (phrase(?, coalesce(b.content, b.summary), 1) OR phrase(?, b.full_html, 1)))";
+    match field {
+        Field::Title => (title.into(), vec![phrase]),
+        Field::Content => (text.into(), vec![phrase.clone(), phrase]),
+        _ => (
+            format!("({title} OR {text})"),
+            vec![phrase.clone(), phrase.clone(), phrase],
+        ),
+    }
+}
+
 /// Which full-text index words are looked up in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Index {
@@ -320,7 +344,14 @@ fn term_sql(t: &Term, index: Index) -> (String, Vec<Value>) {
                     Index::Stored => "a.id IN (SELECT rowid FROM search WHERE search MATCH ?)",
                     Index::Fresh => "a.id IN (SELECT rowid FROM scratch.ruled WHERE ruled MATCH ?)",
                 };
-                (sql.to_string(), vec![Value::Text(fts_expr(words, *phrase, column))])
+                let mut args = vec![Value::Text(fts_expr(words, *phrase, column))];
+                if *phrase {
+                    let (check, more) = phrase_check(t.field, words);
+                    args.extend(more);
+                    (format!("({sql} AND {check})"), args)
+                } else {
+                    (sql.to_string(), args)
+                }
             }
             Field::Author => ("coalesce(a.author, '') LIKE ? ESCAPE '\\'".into(), vec![like(raw)]),
             Field::Link => ("coalesce(a.link, '') LIKE ? ESCAPE '\\'".into(), vec![like(raw)]),
@@ -493,7 +524,7 @@ pub fn body_text(summary: Option<&str>, content: Option<&str>, full: Option<&str
         text.push(' ');
         text.push_str(&crate::text::index_words(full));
     }
-    text
+    crate::text::distinct_words(&text)
 }
 
 #[cfg(test)]

@@ -146,7 +146,7 @@ pub(super) fn open_scratch(tx: &Connection, rules: &[Rule]) -> Result<bool> {
         // Segments are thrown away after each ingest: nothing is worth merging.
         tx.execute_batch(
             "CREATE VIRTUAL TABLE scratch.ruled USING fts5 (
-                title, body, content = '', columnsize = 0,
+                title, body, content = '', columnsize = 0, detail = column,
                 tokenize = 'unicode61 remove_diacritics 2'
             );
             INSERT INTO scratch.ruled (ruled, rank) VALUES ('automerge', 0);",
