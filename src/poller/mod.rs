@@ -16,6 +16,7 @@ use crate::model::{FeedId, NewArticle};
 use crate::store::{FetchRecord, StoreHandle};
 
 mod batch;
+mod parse_pool;
 mod schedule;
 pub use schedule::{Refresh, run_background};
 
@@ -130,13 +131,23 @@ impl PassSummary {
 pub struct Refresher {
     fetcher: Fetcher,
     store: StoreHandle,
+    /// Requests in flight at once (the `concurrency` setting).
     global: Arc<Semaphore>,
+    /// Feeds between their request and their commit at once: what bounds a refresh's memory
+    /// when the store falls behind, without holding a request slot idle meanwhile.
+    pipeline: Arc<Semaphore>,
+    /// Where feeds are parsed: a thread per core.
+    parsing: Arc<parse_pool::ParsePool>,
     per_host: usize,
     hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>>,
     max_articles: usize,
     /// Fetched feeds waiting to be stored together.
     queue: Arc<batch::IngestQueue>,
 }
+
+/// Feeds in the pipeline (fetched, parsed or waiting for the store) per request slot: one
+/// being fetched and one being stored, so the next request starts while a feed is stored.
+const PIPELINE_PER_REQUEST: usize = 2;
 
 /// A feed with more articles than this is stored a chunk per transaction, each its own job.
 const INGEST_CHUNK: usize = 250;
@@ -150,6 +161,10 @@ impl Refresher {
             fetcher,
             store,
             global: Arc::new(Semaphore::new(concurrency.max(1))),
+            pipeline: Arc::new(Semaphore::new(concurrency.max(1) * PIPELINE_PER_REQUEST)),
+            parsing: Arc::new(parse_pool::ParsePool::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            )),
             per_host: per_host.max(1),
             hosts: Arc::new(Mutex::new(HashMap::new())),
             max_articles: crate::config::DEFAULT_MAX_ARTICLES,
@@ -200,12 +215,14 @@ impl Refresher {
             last_modified: state.last_modified.clone(),
         };
         let host = self.host_permit_source(&target);
-        // The host permit covers only the request (politeness); the global slot is held until
-        // the feed is parsed and stored, so fetching can never run ahead of the single writer
-        // and pile bodies up in memory.
+        // The host permit and the request slot cover only the request (politeness, sockets);
+        // the pipeline slot is held until the feed is parsed and stored, so fetching can never
+        // run far ahead of the single writer and pile bodies up in memory.
+        let _in_pipeline = self.pipeline.clone().acquire_owned().await;
         let host_permit = host.acquire_owned().await;
-        let _slot = self.global.clone().acquire_owned().await;
+        let request = self.global.clone().acquire_owned().await;
         let outcome = self.fetcher.fetch(&target, &validators).await;
+        drop(request);
         drop(host_permit);
         match outcome {
             Ok(FetchOutcome::NotModified { permanent_redirect }) => {
@@ -243,24 +260,26 @@ impl Refresher {
             Ok(Err(e)) | Err(e) => return FeedResult::Failed { error: e.into() },
         };
         let max = self.max_articles;
-        let parsed = tokio::task::spawn_blocking(move || {
-            let source = feed::parse::Source {
-                url: &final_url,
-                content_type: content_type.as_deref(),
-                content_location: location.as_deref(),
-                content_language: language.as_deref(),
-            };
-            crate::recover::catch(|| {
-                feed::parse::parse_source(&bytes, &source).map(|mut parsed| {
-                    keep_newest(id, &mut parsed.articles, max);
-                    let prepared = crate::store::prepare(&parsed.articles, &known);
-                    (parsed, prepared)
+        let parsed = self
+            .parsing
+            .run(move || {
+                let source = feed::parse::Source {
+                    url: &final_url,
+                    content_type: content_type.as_deref(),
+                    content_location: location.as_deref(),
+                    content_language: language.as_deref(),
+                };
+                crate::recover::catch(|| {
+                    feed::parse::parse_source(&bytes, &source).map(|mut parsed| {
+                        keep_newest(id, &mut parsed.articles, max);
+                        let prepared = crate::store::prepare(&parsed.articles, &known);
+                        (parsed, prepared)
+                    })
                 })
             })
-        })
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r);
+            .await
+            .ok_or_else(|| "the parse thread stopped".to_string())
+            .and_then(|r| r);
         let (parsed, prepared) = match parsed {
             Ok(Ok(p)) => p,
             Ok(Err(e)) => {
