@@ -519,12 +519,12 @@ impl Store {
 
 /// The indexed body: the feed's text and, once fetched, the full article.
 pub fn body_text(summary: Option<&str>, content: Option<&str>, full: Option<&str>) -> String {
-    let mut text = crate::text::index_words(content.or(summary).unwrap_or(""));
+    let mut text = crate::text::index_terms(content.or(summary).unwrap_or(""));
     if let Some(full) = full {
         text.push(' ');
-        text.push_str(&crate::text::index_words(full));
+        text.push_str(&crate::text::index_terms(full));
     }
-    crate::text::distinct_words(&text)
+    text
 }
 
 #[cfg(test)]

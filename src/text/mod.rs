@@ -34,6 +34,13 @@ pub fn index_words(html: &str) -> String {
     sanitize_text(&strip_markup(html))
 }
 
+/// The text the search index gets for an HTML body: its distinct words ([`distinct_words`]),
+/// sanitised. Sanitising after picking the words gives the index the same terms as before
+/// (a removed character joins the same two pieces either way) for a fraction of the text.
+pub fn index_terms(html: &str) -> String {
+    sanitize_text(&distinct_words(&strip_markup(html)))
+}
+
 /// Each word of `text` once, in the order words first appear, separated by spaces: what the
 /// search index needs of a body. The index keeps which articles (and which column) hold a
 /// term, not where, so a repeated word is work for nothing: half or more of an article's
@@ -43,47 +50,169 @@ pub fn index_words(html: &str) -> String {
 /// A "word" here is a run of ASCII letters and digits and of any non-ASCII characters, split
 /// at every other ASCII character: the index's tokenizer splits at least there, so it finds
 /// exactly the terms it would have found in the whole text. Repeats are found without ASCII
-/// case (the index folds case anyway).
+/// case (the index folds case anyway); the first spelling is kept.
 pub fn distinct_words(text: &str) -> String {
-    use std::collections::HashSet;
-    let is_word = |b: u8| b >= 0x80 || b.is_ascii_alphanumeric();
-    let lower = text.to_ascii_lowercase();
-    let bytes = lower.as_bytes();
-    // Most words fit in eight bytes: those are kept as the number their bytes make (a word
-    // has no zero byte, so no two words make the same number), which hashes and compares in
-    // one step; longer ones as strings.
-    let mut short: HashSet<u64, rustc_hash::FxBuildHasher> =
-        HashSet::with_capacity_and_hasher(512, rustc_hash::FxBuildHasher);
-    let mut long: HashSet<&str, rustc_hash::FxBuildHasher> = HashSet::default();
+    let bytes = text.as_bytes();
+    let mut seen = WordSet::with_room_for(text.len() / 16);
     let mut out = String::with_capacity(text.len() / 2);
-    let mut i = 0;
-    while i < bytes.len() {
-        while i < bytes.len() && !is_word(bytes[i]) {
-            i += 1;
-        }
-        let start = i;
-        while i < bytes.len() && is_word(bytes[i]) {
-            i += 1;
-        }
-        // Both ends sit next to an ASCII byte or at an end of the text: character boundaries.
-        let word = &lower[start..i];
-        let fresh = match word.len() {
-            0 => false,
-            n @ 1..=8 => {
-                let mut key = [0u8; 8];
-                key[..n].copy_from_slice(word.as_bytes());
-                short.insert(u64::from_le_bytes(key))
-            }
-            _ => long.insert(word),
-        };
-        if fresh {
+    let mut add = |start: usize, end: usize| {
+        if seen.insert(bytes, start, end) {
             if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(word);
+            // Both ends sit next to an ASCII byte or at an end of the text: character
+            // boundaries.
+            out.push_str(&text[start..end]);
+        }
+    };
+    // Words are found 64 bytes at a time, from a mask of which bytes belong to one: where the
+    // mask turns on a word starts, where it turns off one ends. A loop per byte paid a
+    // mispredicted branch at each end of every word.
+    let mut word_start = 0;
+    let mut carry = 0u64;
+    for (block, chunk) in bytes.chunks(64).enumerate() {
+        let at = block * 64;
+        let mask = chunk
+            .iter()
+            .enumerate()
+            .fold(0u64, |m, (i, &b)| m | (u64::from(WORD_BYTE[b as usize]) << i));
+        let before = (mask << 1) | carry;
+        let mut starts = mask & !before;
+        let mut ends = !mask & before;
+        // Bits past a short last chunk are off: a word that runs to the text's end ends there.
+        if chunk.len() < 64 {
+            ends &= (1u64 << chunk.len()) | ((1u64 << chunk.len()) - 1);
+        }
+        carry = mask >> 63;
+        while starts | ends != 0 {
+            let next_start = starts.trailing_zeros();
+            let next_end = ends.trailing_zeros();
+            if next_end < next_start {
+                add(word_start, at + next_end as usize);
+                ends &= ends - 1;
+            } else {
+                word_start = at + next_start as usize;
+                starts &= starts - 1;
+            }
         }
     }
+    if carry == 1 && bytes.len() % 64 == 0 {
+        add(word_start, bytes.len());
+    }
     out
+}
+
+/// Bytes that belong to a word for [`distinct_words`]: ASCII letters and digits, and every
+/// byte of a non-ASCII character.
+static WORD_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = b >= 0x80 || (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    t
+};
+
+/// The words [`distinct_words`] has seen, without ASCII case: an open-addressing table of
+/// (key, start, length). A word of up to eight bytes is its own key (its lower-cased bytes as
+/// a number; a word has no zero byte, so no two words share one); a longer one is keyed by a
+/// hash of its lower-cased bytes and compared with the text it points at. A general-purpose
+/// hash set cost more than all the rest of a body's preparation.
+struct WordSet {
+    slots: Vec<(u64, u32, u32)>,
+    used: usize,
+}
+
+impl WordSet {
+    fn with_room_for(words: usize) -> WordSet {
+        WordSet {
+            slots: vec![(0, 0, 0); (words * 2).next_power_of_two().max(64)],
+            used: 0,
+        }
+    }
+
+    fn slot_of(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & (self.slots.len() - 1)
+    }
+
+    /// Adds `text[start..end]` (a word, never empty); whether it was new.
+    fn insert(&mut self, text: &[u8], start: usize, end: usize) -> bool {
+        let word = &text[start..end];
+        let key = match text.get(start..start + 8) {
+            // A short word's bytes in one load, the bytes after it masked off.
+            Some(eight) if word.len() <= 8 => {
+                let all = u64::from_le_bytes(eight.try_into().unwrap_or([0; 8]));
+                lower8(all & (u64::MAX >> (64 - 8 * word.len())))
+            }
+            _ => word_key(word),
+        };
+        let len = word.len() as u32;
+        let mask = self.slots.len() - 1;
+        let mut at = self.slot_of(key);
+        loop {
+            let (k, s, l) = self.slots[at];
+            if l == 0 {
+                break;
+            }
+            if k == key
+                && l == len
+                && (len <= 8 || text[s as usize..(s + l) as usize].eq_ignore_ascii_case(word))
+            {
+                return false;
+            }
+            at = (at + 1) & mask;
+        }
+        self.slots[at] = (key, start as u32, len);
+        self.used += 1;
+        if self.used * 2 > self.slots.len() {
+            let bigger = vec![(0, 0, 0); self.slots.len() * 2];
+            let old = std::mem::replace(&mut self.slots, bigger);
+            let mask = self.slots.len() - 1;
+            for slot in old.into_iter().filter(|s| s.2 != 0) {
+                let mut at = self.slot_of(slot.0);
+                while self.slots[at].2 != 0 {
+                    at = (at + 1) & mask;
+                }
+                self.slots[at] = slot;
+            }
+        }
+        true
+    }
+}
+
+/// A word's key: its lower-cased bytes as a number when they fit in eight, else a hash of them.
+fn word_key(word: &[u8]) -> u64 {
+    if word.len() <= 8 {
+        return lower8(load8(word));
+    }
+    word.chunks(8).fold(word.len() as u64, |h, c| {
+        (h.rotate_left(5) ^ lower8(load8(c))).wrapping_mul(0x517C_C1B7_2722_0A95)
+    })
+}
+
+/// Up to eight bytes as a little-endian number (missing bytes zero), read in one load when
+/// eight are there.
+fn load8(bytes: &[u8]) -> u64 {
+    match bytes.first_chunk::<8>() {
+        Some(eight) => u64::from_le_bytes(*eight),
+        None => bytes
+            .iter()
+            .enumerate()
+            .fold(0, |v, (k, &b)| v | (u64::from(b) << (8 * k))),
+    }
+}
+
+/// ASCII upper-case letters made lower case in eight bytes at once; other bytes unchanged.
+fn lower8(x: u64) -> u64 {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low7 = x & !HIGH;
+    // A byte's high bit after adding: at least 'A' (0x41), at least '[' (0x5B). No carry
+    // crosses into the next byte, as no seven-bit value reaches 0x100 with either.
+    let from_a = low7 + 0x3F3F_3F3F_3F3F_3F3F;
+    let past_z = low7 + 0x2525_2525_2525_2525;
+    let upper = from_a & !past_z & !x & HIGH;
+    x | (upper >> 2)
 }
 
 /// Text of an HTML fragment, tags and scripts dropped and entities decoded, not yet sanitised.
@@ -265,7 +394,7 @@ pub use render::{
 
 #[cfg(test)]
 mod distinct_words_tests {
-    use super::distinct_words;
+    use super::{distinct_words, sanitize_text};
     use proptest::prelude::*;
 
     /// The terms SQLite's tokenizer (as the search index has it) finds in `text`.
@@ -289,10 +418,18 @@ mod distinct_words_tests {
     #[test]
     fn each_word_once_in_first_order() {
         assert_eq!(
-            distinct_words("The cat, the CAT and the dog-cat; café Café"),
-            "the cat and dog café"
+            distinct_words("The cat, the CAT and the dog-cat; café Café Elephants elephants"),
+            "The cat and dog café Elephants"
         );
         assert_eq!(distinct_words("  ...  "), "");
+        // Words across and at the ends of the 64-byte blocks words are found in.
+        for len in [63, 64, 65, 127, 128, 129] {
+            let long = "x".repeat(len);
+            assert_eq!(distinct_words(&long), long);
+            assert_eq!(distinct_words(&format!("{long} y")), format!("{long} y"));
+            let spaced = format!("{} ab", " ".repeat(len));
+            assert_eq!(distinct_words(&spaced), "ab");
+        }
     }
 
     fn text() -> impl Strategy<Value = String> {
@@ -316,7 +453,26 @@ mod distinct_words_tests {
         #[test]
         fn the_index_sees_the_same_terms(text in text()) {
             let conn = rusqlite::Connection::open_in_memory().expect("open");
-            prop_assert_eq!(terms(&conn, &distinct_words(&text)), terms(&conn, &text));
+            prop_assert_eq!(
+                terms(&conn, &sanitize_text(&distinct_words(&text))),
+                terms(&conn, &sanitize_text(&text))
+            );
         }
+    }
+}
+
+#[cfg(test)]
+mod word_key_tests {
+    use super::{load8, lower8};
+
+    #[test]
+    fn lower8_matches_ascii_lowercase_for_every_byte() {
+        for b in 0..=255u8 {
+            let x = u64::from_le_bytes([b, b'Z', b'a', b'@', b'[', 0xC3, b'A', b'z']);
+            let want = u64::from_le_bytes([b.to_ascii_lowercase(), b'z', b'a', b'@', b'[', 0xC3, b'a', b'z']);
+            assert_eq!(lower8(x), want, "byte {b:#x}");
+        }
+        assert_eq!(load8(b"ab"), u64::from(b'a') | (u64::from(b'b') << 8));
+        assert_eq!(load8(b"abcdefghij"), u64::from_le_bytes(*b"abcdefgh"));
     }
 }
