@@ -96,7 +96,7 @@ pub fn distinct_words(text: &str) -> String {
             }
         }
     }
-    if carry == 1 && bytes.len() % 64 == 0 {
+    if carry == 1 && bytes.len().is_multiple_of(64) {
         add(word_start, bytes.len());
     }
     out
