@@ -131,6 +131,19 @@ fn refresh_store(c: &mut Criterion) {
     c.bench_function("prepare 730 new articles (hash and index text)", |b| {
         b.iter(|| tidings::store::prepare(black_box(&parsed.articles), &known))
     });
+    // The index text alone: markup stripped, each distinct word once (what the writer's
+    // tokenizer no longer sees repeated).
+    c.bench_function("index text of 730 articles (distinct words)", |b| {
+        b.iter(|| {
+            parsed
+                .articles
+                .iter()
+                .map(|a| {
+                    tidings::store::search::body_text(a.summary.as_deref(), a.content.as_deref(), None).len()
+                })
+                .sum::<usize>()
+        })
+    });
 }
 
 /// A store with `n` articles over 100 feeds, a third of them read.
@@ -185,6 +198,28 @@ fn queries(c: &mut Criterion) {
                 .expect("window")
         })
     });
+    // Phrases are checked against the text (the index keeps no positions): the worst case is
+    // a phrase whose words are in every article but never in a row, so every article is read.
+    for (name, phrase) in [
+        ("in a row in every title", "\"something newsworthy\""),
+        ("in every title, never in a row", "\"newsworthy something\""),
+    ] {
+        let q = Query {
+            search: Some(phrase.into()),
+            ..Query::default()
+        };
+        c.bench_function(
+            &format!("phrase search, words {name}: count + first 200, 100k articles"),
+            |b| {
+                b.iter(|| {
+                    (
+                        s.count(black_box(&q)).expect("count"),
+                        s.headlines(&q, 0, 200).expect("window").len(),
+                    )
+                })
+            },
+        );
+    }
 }
 
 /// What the rule preview does at one keystroke: parse strictly, then count and fetch the first

@@ -297,22 +297,30 @@ fn field_text(field: Field) -> &'static str {
     }
 }
 
-/// SQL that keeps the articles whose title or text (as `field` says) holds `words` in a row
-/// (`phrase()`, registered in `store::phrase`), with its parameters. A phrase never spans the
-/// title and the text, nor the feed's text and the fetched full article.
+/// SQL that keeps the articles whose title or text (`Field::Title` or `Field::Content`) holds
+/// `words` in a row (`phrase()`, registered in `store::phrase`), with its parameters. A phrase
+/// never spans the title and the text, nor the feed's text and the fetched full article.
 fn phrase_check(field: Field, words: &[String]) -> (String, Vec<Value>) {
     let phrase = Value::Text(words.join(" "));
-    let title = "phrase(?, a.title, 0)";
-    let text = "EXISTS (SELECT 1 FROM bodies b WHERE b.article_id = a.id
-        AND (phrase(?, coalesce(b.content, b.summary), 1) OR phrase(?, b.full_html, 1)))";
     match field {
-        Field::Title => (title.into(), vec![phrase]),
-        Field::Content => (text.into(), vec![phrase.clone(), phrase]),
+        Field::Title => ("phrase(?, a.title, 0)".into(), vec![phrase]),
         _ => (
-            format!("({title} OR {text})"),
-            vec![phrase.clone(), phrase.clone(), phrase],
+            "EXISTS (SELECT 1 FROM bodies b WHERE b.article_id = a.id
+                AND (phrase(?, coalesce(b.content, b.summary), 1) OR phrase(?, b.full_html, 1)))"
+                .into(),
+            vec![phrase.clone(), phrase],
         ),
     }
+}
+
+/// A phrase in one column: the articles whose column holds every word (the index), then the
+/// ones that hold them in a row there.
+fn phrase_in(field: Field, words: &[String], lookup: &str) -> (String, Vec<Value>) {
+    let column = if field == Field::Title { "title" } else { "body" };
+    let (check, more) = phrase_check(field, words);
+    let mut args = vec![Value::Text(fts_expr(words, true, Some(column)))];
+    args.extend(more);
+    (format!("({lookup} AND {check})"), args)
 }
 
 /// Which full-text index words are looked up in.
@@ -344,13 +352,17 @@ fn term_sql(t: &Term, index: Index) -> (String, Vec<Value>) {
                     Index::Stored => "a.id IN (SELECT rowid FROM search WHERE search MATCH ?)",
                     Index::Fresh => "a.id IN (SELECT rowid FROM scratch.ruled WHERE ruled MATCH ?)",
                 };
-                let mut args = vec![Value::Text(fts_expr(words, *phrase, column))];
-                if *phrase {
-                    let (check, more) = phrase_check(t.field, words);
+                if !*phrase {
+                    (sql.to_string(), vec![Value::Text(fts_expr(words, false, column))])
+                } else if t.field == Field::Any {
+                    // Each column on its own: the index says which columns hold every word,
+                    // so an article's text is read only when its text holds them all.
+                    let (title, mut args) = phrase_in(Field::Title, words, sql);
+                    let (text, more) = phrase_in(Field::Content, words, sql);
                     args.extend(more);
-                    (format!("({sql} AND {check})"), args)
+                    (format!("({title} OR {text})"), args)
                 } else {
-                    (sql.to_string(), args)
+                    phrase_in(t.field, words, sql)
                 }
             }
             Field::Author => ("coalesce(a.author, '') LIKE ? ESCAPE '\\'".into(), vec![like(raw)]),

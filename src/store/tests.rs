@@ -592,6 +592,49 @@ fn search_has_phrases_exclusions_fields_and_full_text() {
 }
 
 #[test]
+fn a_phrase_is_words_in_a_row_within_one_column_and_long_bodies_are_found_by_any_word() {
+    let (_d, mut s) = open();
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    // A long body: its index text is its distinct words, so no word may go missing and
+    // phrases are checked against the text itself.
+    let long = format!(
+        "<p>{}</p><p>The Borrow Checker got smarter; CAFÉ au lait.</p>",
+        "Filler words repeat and repeat again. ".repeat(60)
+    );
+    s.ingest(
+        feed,
+        &FeedMeta::default(),
+        &[
+            article("a", "Borrow notes", "<p>checker tools</p>"),
+            article("b", "Long read", &long),
+            article("c", "Checker borrow", "<p>nothing here</p>"),
+        ],
+        now(),
+    )
+    .expect("ingest");
+    assert_eq!(
+        search(&s, "\"borrow checker\""),
+        ["Long read"],
+        "title and text never join"
+    );
+    assert_eq!(search(&s, "\"checker borrow\""), ["Checker borrow"]);
+    assert_eq!(search(&s, "title:\"checker borrow\""), ["Checker borrow"]);
+    assert!(search(&s, "content:\"checker borrow\"").is_empty());
+    assert_eq!(
+        search(&s, "\"cafe au lait\""),
+        ["Long read"],
+        "folded like the index"
+    );
+    assert_eq!(
+        search(&s, "-\"borrow checker\" borrow"),
+        ["Borrow notes", "Checker borrow"]
+    );
+    for word in ["filler", "again", "smarter", "café", "lait"] {
+        assert_eq!(search(&s, word), ["Long read"], "{word}");
+    }
+}
+
+#[test]
 fn a_date_far_in_the_future_sorts_as_first_seen_and_is_kept_for_display() {
     let (_d, mut s) = open();
     let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];

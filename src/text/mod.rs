@@ -38,8 +38,17 @@ pub fn index_words(html: &str) -> String {
 /// sanitised. Sanitising after picking the words gives the index the same terms as before
 /// (a removed character joins the same two pieces either way) for a fraction of the text.
 pub fn index_terms(html: &str) -> String {
-    sanitize_text(&distinct_words(&strip_markup(html)))
+    let text = strip_markup(html);
+    // A short text repeats few words (repeats grow with length): picking them out would cost
+    // more than the index spends on them.
+    if text.len() < DISTINCT_FROM {
+        return sanitize_text(&text);
+    }
+    sanitize_text(&distinct_words(&text))
 }
+
+/// Text length (bytes) from which [`index_terms`] gives the index distinct words only.
+const DISTINCT_FROM: usize = 1024;
 
 /// Each word of `text` once, in the order words first appear, separated by spaces: what the
 /// search index needs of a body. The index keeps which articles (and which column) hold a
