@@ -483,6 +483,19 @@ impl Store {
         if flagged.is_none() {
             return Ok(());
         }
+        // Once per upgrade that changes the index, and it takes a while on a big store
+        // (about half a second per 10 000 articles): said, not silent.
+        let articles: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))?;
+        if articles > 0 {
+            tracing::info!(articles, "rebuilding the search index");
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                eprintln!(
+                    "tidings: rebuilding the search index for {articles} articles (once, after an upgrade)"
+                );
+            }
+        }
         let tx = self.conn.transaction()?;
         {
             let mut rows = tx.prepare(
