@@ -848,6 +848,54 @@ fn feeds_stored_together_each_get_their_own_result_and_one_bad_feed_costs_no_oth
 }
 
 #[test]
+fn a_content_hash_from_before_still_means_unchanged_and_is_rewritten_once() {
+    let (_d, mut s) = open();
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    let first = vec![
+        article("1", "One", "<p>heron</p>"),
+        article("2", "Two", "<p>weir</p>"),
+    ];
+    s.ingest(feed, &FeedMeta::default(), &first, now())
+        .expect("ingest");
+    // As a store written before the current hash holds them.
+    for a in &first {
+        s.conn
+            .execute(
+                "UPDATE articles SET content_hash = ?2 WHERE key = ?1",
+                params![a.key, super::legacy_content_hash(a)],
+            )
+            .expect("old hash");
+    }
+    let again = vec![
+        article("1", "One", "<p>heron</p>"),
+        article("2", "Two", "<p>weir and kingfisher</p>"),
+    ];
+    let prepared = prepare(&again, &s.known_hashes(feed).expect("known"));
+    assert_eq!(
+        prepared
+            .iter()
+            .map(|p| p.index_text.is_some())
+            .collect::<Vec<_>>(),
+        [false, true],
+        "an unchanged article under an old hash is not indexed again"
+    );
+    let stats = s
+        .ingest_prepared(feed, &FeedMeta::default(), &again, &prepared, now())
+        .expect("again");
+    assert_eq!(stats, IngestStats { new: 0, updated: 1 });
+    let known = s.known_hashes(feed).expect("known");
+    assert!(
+        known.values().all(|h| h.starts_with(super::HASH_FORM)),
+        "both now hold the current form: {known:?}"
+    );
+    assert_eq!(
+        s.ingest(feed, &FeedMeta::default(), &again, now())
+            .expect("third"),
+        IngestStats::default()
+    );
+}
+
+#[test]
 fn prepared_articles_cost_the_writer_only_a_hash_compare_when_unchanged() {
     let (_d, mut s) = open();
     let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
