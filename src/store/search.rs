@@ -472,6 +472,37 @@ pub(super) fn register_regexp(conn: &rusqlite::Connection) -> rusqlite::Result<(
 /// An article's title, summary, content and full text, as indexed.
 type IndexRow = (String, Option<String>, Option<String>, Option<String>);
 
+/// An article's id with its [`IndexRow`], as a rebuild reads it.
+type ReindexRow = (i64, String, Option<String>, Option<String>, Option<String>);
+
+/// Articles read and made ready at a time by a rebuild of the index.
+pub(super) const REINDEX_CHUNK: usize = 1000;
+
+/// Each row's id, title and index text, made on `workers` threads.
+fn index_rows(rows: Vec<ReindexRow>, workers: usize) -> Vec<(i64, String, String)> {
+    let per = rows.len().div_ceil(workers.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = rows
+            .chunks(per)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(id, title, summary, content, full)| {
+                            let body = body_text(summary.as_deref(), content.as_deref(), full.as_deref());
+                            (*id, title.clone(), body)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            // A panic making the text goes on as it would have on this thread.
+            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 impl Store {
     /// Rebuilds the search index from the stored articles when a migration asked for it.
     pub(super) fn reindex_if_flagged(&mut self) -> Result<()> {
@@ -504,14 +535,31 @@ impl Store {
             )?;
             let mut add = tx.prepare("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?;
             let mut it = rows.query([])?;
-            while let Some(r) = it.next()? {
-                let id: i64 = r.get(0)?;
-                let title: String = r.get(1)?;
-                let (summary, content, full): (Option<String>, Option<String>, Option<String>) =
-                    (r.get(2)?, r.get(3)?, r.get(4)?);
-                let body = body_text(summary.as_deref(), content.as_deref(), full.as_deref());
-                add.execute(rusqlite::params![id, title, body])?;
-            }
+            // The index text of one chunk is made on other threads while this one indexes the
+            // chunk before: making it is about half of the rebuild, and the rebuild blocks the
+            // first open after an upgrade.
+            std::thread::scope(|scope| -> Result<()> {
+                let workers = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+                let mut made: Option<std::thread::ScopedJoinHandle<'_, Vec<(i64, String, String)>>> = None;
+                loop {
+                    let mut chunk: Vec<ReindexRow> = Vec::with_capacity(REINDEX_CHUNK);
+                    while chunk.len() < REINDEX_CHUNK {
+                        let Some(r) = it.next()? else { break };
+                        chunk.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?));
+                    }
+                    let next = (!chunk.is_empty()).then(|| scope.spawn(move || index_rows(chunk, workers)));
+                    if let Some(done) = made.take() {
+                        let rows = done.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                        for (id, title, body) in rows {
+                            add.execute(rusqlite::params![id, title, body])?;
+                        }
+                    }
+                    match next {
+                        Some(n) => made = Some(n),
+                        None => return Ok(()),
+                    }
+                }
+            })?;
         }
         tx.execute("DELETE FROM meta WHERE key = 'reindex'", [])?;
         tx.commit()?;

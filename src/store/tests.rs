@@ -635,6 +635,48 @@ fn a_phrase_is_words_in_a_row_within_one_column_and_long_bodies_are_found_by_any
 }
 
 #[test]
+fn a_rebuilt_index_finds_every_article_across_its_chunks() {
+    let (_d, mut s) = open();
+    let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
+    let n = super::search::REINDEX_CHUNK * 2 + 7;
+    let articles: Vec<NewArticle> = (0..n)
+        .map(|i| {
+            article(
+                &i.to_string(),
+                &format!("Story {i}"),
+                &format!("<p>common uniq{i}x</p>"),
+            )
+        })
+        .collect();
+    s.ingest(feed, &FeedMeta::default(), &articles, now())
+        .expect("ingest");
+    s.conn
+        .execute_batch(
+            "INSERT INTO search (search) VALUES ('delete-all');
+             INSERT OR REPLACE INTO meta (key, value) VALUES ('reindex', '1');",
+        )
+        .expect("as after a migration");
+    assert!(search(&s, "common").is_empty());
+    s.reindex_if_flagged().expect("rebuild");
+    let count = |q: &str| {
+        s.count(&Query {
+            search: Some(q.into()),
+            ..Query::default()
+        })
+        .expect("count")
+    };
+    assert_eq!(count("common"), n as u64);
+    for i in [
+        0,
+        super::search::REINDEX_CHUNK - 1,
+        super::search::REINDEX_CHUNK,
+        n - 1,
+    ] {
+        assert_eq!(search(&s, &format!("uniq{i}x")), [format!("Story {i}")]);
+    }
+}
+
+#[test]
 fn a_date_far_in_the_future_sorts_as_first_seen_and_is_kept_for_display() {
     let (_d, mut s) = open();
     let feed = s.sync_feeds(&["https://a.example/".into()], now()).expect("sync")[0];
