@@ -9,25 +9,14 @@ use encoding_rs::Encoding;
 /// Decodes feed bytes to UTF-8 text (borrowed when they are UTF-8 already, as most are).
 pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
-        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return Cow::Owned(text.into_owned());
+        return enc.decode_without_bom_handling(&bytes[bom_len..]).0;
     }
     // UTF-16 without a BOM: every other byte of the ASCII prologue is zero.
     if bytes.len() >= 4 && bytes[0] == b'<' && bytes[1] == 0 {
-        return Cow::Owned(
-            encoding_rs::UTF_16LE
-                .decode_without_bom_handling(bytes)
-                .0
-                .into_owned(),
-        );
+        return encoding_rs::UTF_16LE.decode_without_bom_handling(bytes).0;
     }
     if bytes.len() >= 4 && bytes[0] == 0 && bytes[1] == b'<' {
-        return Cow::Owned(
-            encoding_rs::UTF_16BE
-                .decode_without_bom_handling(bytes)
-                .0
-                .into_owned(),
-        );
+        return encoding_rs::UTF_16BE.decode_without_bom_handling(bytes).0;
     }
     let declared = declared_encoding(bytes)
         .or_else(|| content_type.and_then(charset_of))
@@ -35,9 +24,7 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
         // UTF-16 declared in an 8-bit stream is a lie; the bytes decide.
         .filter(|e| *e != encoding_rs::UTF_16LE && *e != encoding_rs::UTF_16BE);
     match declared {
-        Some(enc) if enc != encoding_rs::UTF_8 => {
-            Cow::Owned(enc.decode_without_bom_handling(bytes).0.into_owned())
-        }
+        Some(enc) if enc != encoding_rs::UTF_8 => enc.decode_without_bom_handling(bytes).0,
         _ => match std::str::from_utf8(bytes) {
             Ok(s) => Cow::Borrowed(s),
             // Undeclared and not UTF-8: guessed from the bytes, as browsers guess for legacy
@@ -45,15 +32,12 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
             Err(_) if declared.is_none() => {
                 let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
                 detector.feed(bytes, true);
-                Cow::Owned(
-                    detector
-                        .guess(None, chardetng::Utf8Detection::Deny)
-                        .decode_without_bom_handling(bytes)
-                        .0
-                        .into_owned(),
-                )
+                detector
+                    .guess(None, chardetng::Utf8Detection::Deny)
+                    .decode_without_bom_handling(bytes)
+                    .0
             }
-            Err(_) => Cow::Owned(String::from_utf8_lossy(bytes).into_owned()),
+            Err(_) => String::from_utf8_lossy(bytes),
         },
     }
 }

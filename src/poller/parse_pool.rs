@@ -13,7 +13,7 @@ type Job = Box<dyn FnOnce() + Send>;
 
 /// A fixed set of threads taking jobs in order.
 pub(crate) struct ParsePool {
-    jobs: Mutex<mpsc::Sender<Job>>,
+    jobs: mpsc::Sender<Job>,
     /// Threads started; with none (the system refused them) jobs go to tokio's blocking pool.
     started: usize,
 }
@@ -47,10 +47,7 @@ impl ParsePool {
                 Err(e) => tracing::warn!(error = %e, "cannot start a parse thread"),
             }
         }
-        ParsePool {
-            jobs: Mutex::new(tx),
-            started,
-        }
+        ParsePool { jobs: tx, started }
     }
 
     /// Runs `f` on a pool thread; `None` if it panicked or the pool is gone.
@@ -62,11 +59,7 @@ impl ParsePool {
         let job: Job = Box::new(move || {
             let _ = tx.send(f());
         });
-        self.jobs
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .send(job)
-            .ok()?;
+        self.jobs.send(job).ok()?;
         rx.await.ok()
     }
 }

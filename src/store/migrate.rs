@@ -167,8 +167,8 @@ const MIGRATIONS: &[&str] = &[
     // 9 -> 10: the search index keeps which column holds a term, not where (`detail =
     // column`), and is given each body's distinct words, not every word: indexing was a third
     // of a cold refresh's CPU, all of it on the one writer thread. Phrases are checked
-    // against the article's text instead (`search::phrase`). Rebuilt when the store next
-    // opens.
+    // against the article's text instead (the `phrase()` function, `store/phrase.rs`).
+    // Rebuilt when the store next opens.
     r#"
     DROP TABLE search;
     CREATE VIRTUAL TABLE search USING fts5 (

@@ -51,19 +51,16 @@ pub fn holds(text: &str, phrase: &[String]) -> bool {
     in_a_row(words(text), phrase, same)
 }
 
-/// Whether the words come with `phrase` one after another somewhere, compared with `same`.
+/// Whether the words come with `phrase` one after another somewhere, compared with `eq`.
 fn in_a_row<'a>(
     mut words: impl Iterator<Item = &'a str> + Clone,
     phrase: &[String],
-    same: impl Fn(&str, &str) -> bool,
+    eq: impl Fn(&str, &str) -> bool,
 ) -> bool {
     while let Some(w) = words.next() {
-        if same(w, &phrase[0]) {
+        if eq(w, &phrase[0]) {
             let mut rest = words.clone();
-            if phrase[1..]
-                .iter()
-                .all(|f| rest.next().is_some_and(|w| same(w, f)))
-            {
+            if phrase[1..].iter().all(|f| rest.next().is_some_and(|w| eq(w, f))) {
                 return true;
             }
         }

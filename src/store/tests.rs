@@ -889,6 +889,11 @@ fn feeds_stored_together_each_get_their_own_result_and_one_bad_feed_costs_no_oth
     assert_eq!(found.len(), 5, "every stored article is searchable");
 }
 
+/// Which prepared articles were given index text (the others are stored unchanged).
+fn given_index_text(prepared: &[Prepared]) -> Vec<bool> {
+    prepared.iter().map(|p| p.index_text.is_some()).collect()
+}
+
 #[test]
 fn a_content_hash_from_before_still_means_unchanged_and_is_rewritten_once() {
     let (_d, mut s) = open();
@@ -914,10 +919,7 @@ fn a_content_hash_from_before_still_means_unchanged_and_is_rewritten_once() {
     ];
     let prepared = prepare(&again, &s.known_hashes(feed).expect("known"));
     assert_eq!(
-        prepared
-            .iter()
-            .map(|p| p.index_text.is_some())
-            .collect::<Vec<_>>(),
+        given_index_text(&prepared),
         [false, true],
         "an unchanged article under an old hash is not indexed again"
     );
@@ -960,10 +962,7 @@ fn prepared_articles_cost_the_writer_only_a_hash_compare_when_unchanged() {
     ];
     let prepared = prepare(&again, &s.known_hashes(feed).expect("known"));
     assert_eq!(
-        prepared
-            .iter()
-            .map(|p| p.index_text.is_some())
-            .collect::<Vec<_>>(),
+        given_index_text(&prepared),
         [false, true, true],
         "the unchanged article is only hashed"
     );

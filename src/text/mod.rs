@@ -148,16 +148,14 @@ impl WordSet {
     /// Adds `text[start..end]` (a word, never empty); whether it was new.
     fn insert(&mut self, text: &[u8], start: usize, end: usize) -> bool {
         let word = &text[start..end];
-        let key = match text.get(start..start + 8) {
+        let key = match text[start..].first_chunk::<8>() {
             // A short word's bytes in one load, the bytes after it masked off.
             Some(eight) if word.len() <= 8 => {
-                let all = u64::from_le_bytes(eight.try_into().unwrap_or([0; 8]));
-                lower8(all & (u64::MAX >> (64 - 8 * word.len())))
+                lower8(u64::from_le_bytes(*eight) & (u64::MAX >> (64 - 8 * word.len())))
             }
             _ => word_key(word),
         };
         let len = word.len() as u32;
-        let mask = self.slots.len() - 1;
         let mut at = self.slot_of(key);
         loop {
             let (k, s, l) = self.slots[at];
@@ -170,23 +168,27 @@ impl WordSet {
             {
                 return false;
             }
-            at = (at + 1) & mask;
+            at = (at + 1) & (self.slots.len() - 1);
         }
         self.slots[at] = (key, start as u32, len);
         self.used += 1;
         if self.used * 2 > self.slots.len() {
-            let bigger = vec![(0, 0, 0); self.slots.len() * 2];
-            let old = std::mem::replace(&mut self.slots, bigger);
-            let mask = self.slots.len() - 1;
-            for slot in old.into_iter().filter(|s| s.2 != 0) {
-                let mut at = self.slot_of(slot.0);
-                while self.slots[at].2 != 0 {
-                    at = (at + 1) & mask;
-                }
-                self.slots[at] = slot;
-            }
+            self.grow();
         }
         true
+    }
+
+    /// Twice the slots, each word placed again (they are all different: no comparing).
+    fn grow(&mut self) {
+        let bigger = vec![(0, 0, 0); self.slots.len() * 2];
+        let old = std::mem::replace(&mut self.slots, bigger);
+        for slot in old.into_iter().filter(|s| s.2 != 0) {
+            let mut at = self.slot_of(slot.0);
+            while self.slots[at].2 != 0 {
+                at = (at + 1) & (self.slots.len() - 1);
+            }
+            self.slots[at] = slot;
+        }
     }
 }
 
