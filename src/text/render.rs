@@ -174,11 +174,16 @@ pub fn render_html_with(
         };
     }
     let (clean, links, found) = preclean(html, base, width, images.is_some());
-    let lines = match html2text::config::rich()
-        .unicode_strikeout(false)
-        .lines_from_read(clean.as_bytes(), width)
-    {
-        Ok(tagged) => tagged
+    // html2text's layout can trip over its own width arithmetic on odd text (an overflow
+    // seen with mixed-script lists): that article falls back to plain text, it never takes
+    // the reader down.
+    let laid_out = crate::recover::catch(|| {
+        html2text::config::rich()
+            .unicode_strikeout(false)
+            .lines_from_read(clean.as_bytes(), width)
+    });
+    let lines = match laid_out {
+        Ok(Ok(tagged)) => tagged
             .into_iter()
             .map(|tl| {
                 let mut spans: Vec<Span> = Vec::new();
@@ -204,7 +209,7 @@ pub fn render_html_with(
             })
             .collect(),
         // html2text refuses only pathological layouts; fall back to wrapped plain text.
-        Err(_) => wrap::wrap(&super::index_text(&clean), width)
+        Ok(Err(_)) | Err(_) => wrap::wrap(&super::index_text(&clean), width)
             .into_iter()
             .map(|l| Line::plain(l, SpanStyle::default()))
             .collect(),
@@ -899,6 +904,24 @@ mod tests {
             for l in &r.links {
                 prop_assert!(l.starts_with("https://") || l.starts_with("http://") || l.starts_with("mailto:"));
             }
+        }
+    }
+
+    /// The shrunk input the fuzz test found: html2text's line filling underflows on it.
+    #[test]
+    fn a_layout_html2text_cannot_do_falls_back_to_plain_text() {
+        let html = "<ul><li> \u{1b}[31m\u{1b}]52;c;aGk=\u{7}\u{9b}2J\u{202e} <img alt=\"pic\" src=\"/p.png\"> \
+            <img alt=\"pic\" src=\"/p.png\"> &amp;&lt;&#x1b;&#27;&nbsp; aaaaaaaaaaaaaaaaaaaaaaaaa 0\u{fe0f}!a!!\u{1e290}\u{10c7}\u{2d27}\u{11103}Aa\u{1f5b}\u{ae}\u{aa40}0!!\u{a8ce}\u{1810}\u{d46}!!a!!\u{ed0} &amp;&lt;&#x1b;&#27;&nbsp;";
+        let r = render_html(html, None, 101);
+        let text: String = r.lines.iter().map(Line::text).collect::<Vec<_>>().join("\n");
+        assert!(text.contains("aaaaaaaaaaaaaaaaaaaaaaaaa"), "{text}");
+        for line in &r.lines {
+            assert!(line.width() <= 101, "{:?}", line.text());
+            assert!(
+                !line.text().chars().any(crate::text::is_forbidden),
+                "{:?}",
+                line.text()
+            );
         }
     }
 
