@@ -178,6 +178,15 @@ impl Refresher {
         self
     }
 
+    /// Writes the search-index rows the pass queued (`store::INDEX_GROUP`): a pass's
+    /// articles are found by a search once it is reported finished.
+    pub(crate) async fn write_search_index(&self) {
+        match self.store.write(|s| s.write_index_queue()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) | Err(e) => tracing::warn!(error = %e, "writing the search index"),
+        }
+    }
+
     fn host_permit_source(&self, url: &Url) -> Arc<Semaphore> {
         let host = url.host_str().unwrap_or("").to_ascii_lowercase();
         let mut hosts = self.hosts.lock().unwrap_or_else(|p| p.into_inner());
@@ -428,6 +437,7 @@ impl Refresher {
                 let _ = tx.send(PollEvent::Progress { done, total }).await;
             }
         }
+        self.write_search_index().await;
         tracing::info!(pass = %summary.line(), "refresh pass finished");
         if let Some(tx) = &events {
             let _ = tx.send(PollEvent::PassFinished(summary.clone())).await;

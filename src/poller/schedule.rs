@@ -22,6 +22,10 @@ pub trait Refresh: Clone + Send + Sync + 'static {
     fn states(&self) -> impl Future<Output = Vec<FeedState>> + Send;
     /// How long until a failed or deferred feed may be tried again.
     fn retry_delay(&self, id: FeedId) -> impl Future<Output = Option<Duration>> + Send;
+    /// A pass has ended: what it left queued is written (the search index's group).
+    fn pass_finished(&self) -> impl Future<Output = ()> + Send {
+        async {}
+    }
 }
 
 impl Refresh for Refresher {
@@ -36,6 +40,10 @@ impl Refresh for Refresher {
             .ok()
             .and_then(Result::ok)
             .unwrap_or_default()
+    }
+
+    async fn pass_finished(&self) {
+        self.write_search_index().await;
     }
 
     async fn retry_delay(&self, id: FeedId) -> Option<Duration> {
@@ -206,6 +214,7 @@ impl<R: Refresh> Scheduler<R> {
         let _ = self.events.send(progress).await;
         if self.tasks.is_empty() {
             let summary = std::mem::take(&mut self.summary);
+            self.refresher.pass_finished().await;
             tracing::info!(pass = %summary.line(), "refresh pass finished");
             let _ = self.events.send(PollEvent::PassFinished(summary)).await;
             self.done = 0;

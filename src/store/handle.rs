@@ -26,8 +26,12 @@ pub const CHANGE_CHECK: Duration = Duration::from_secs(2);
 /// The journal size past which a checkpoint is queued (SQLite's own default: 1 000 pages).
 const CHECKPOINT_AFTER: u64 = 1000 * 4096;
 
-/// Journal pages past which the writer checkpoints itself (64 MiB of 4 KiB pages).
-const WRITER_CHECKPOINT_PAGES: u32 = 16_384;
+/// Journal size past which the writer checkpoints itself.
+const WRITER_CHECKPOINT_BYTES: u32 = 64 << 20;
+
+/// How long the writer waits for more work before it writes the search-index rows it has
+/// queued (see `index_queue`): a refresh keeps it busier than this, a user does not.
+const INDEX_WHEN_IDLE: Duration = Duration::from_millis(500);
 
 fn wal_path(db: &Path) -> std::path::PathBuf {
     let mut p = db.as_os_str().to_owned();
@@ -57,7 +61,12 @@ impl Worker {
             let mut seen = store.data_version().ok();
             // Runs until every sender is gone, so queued writes drain before shutdown.
             loop {
-                match rx.recv_timeout(CHANGE_CHECK) {
+                let wait = if store.index_pending() {
+                    INDEX_WHEN_IDLE
+                } else {
+                    CHANGE_CHECK
+                };
+                match rx.recv_timeout(wait) {
                     Ok(job) => {
                         let started = std::time::Instant::now();
                         job(&mut store);
@@ -68,7 +77,11 @@ impl Worker {
                         }
                         after_job();
                     }
-                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        if let Err(e) = store.write_index_queue() {
+                            tracing::warn!(error = %e, "writing the search index");
+                        }
+                    }
                     Err(mpsc::RecvTimeoutError::Disconnected) => break,
                 }
                 if let Some(changes) = &changes {
@@ -111,7 +124,8 @@ pub struct StoreHandle {
 impl StoreHandle {
     /// Opens the database (migrating it) and starts the writer and reader threads.
     pub fn open(path: &Path) -> Result<StoreHandle> {
-        let writer = Store::open(path)?;
+        let mut writer = Store::open(path)?;
+        writer.defer_indexing();
         let recovery = writer.recovery_warning().map(str::to_string);
         let reader = Store::open(path)?;
         let checkpoints = Store::open(path)?;
@@ -120,7 +134,7 @@ impl StoreHandle {
         // write under way lets the journal start over: the writer still checkpoints when it
         // has grown past WRITER_CHECKPOINT (by then mostly copied, so quick); without that,
         // a 100 000-article refresh grew it to 1.4 GB and took twice as long.
-        writer.set_autocheckpoint(WRITER_CHECKPOINT_PAGES)?;
+        writer.set_autocheckpoint(WRITER_CHECKPOINT_BYTES / writer.page_size()?.max(512))?;
         let spawn_err = |e: std::io::Error| Error::Open {
             path: path.to_path_buf(),
             reason: format!("cannot start store thread: {e}"),

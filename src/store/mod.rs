@@ -7,6 +7,7 @@
 mod downloads;
 mod feeds;
 mod handle;
+mod index_queue;
 pub mod migrate;
 mod phrase;
 mod rules;
@@ -28,6 +29,7 @@ use crate::model::{
 pub use downloads::DownloadJob;
 pub use feeds::WantedFeed;
 pub use handle::StoreHandle;
+pub use index_queue::INDEX_GROUP;
 pub use rules::{Explanation, RuleCount};
 pub use sync::{RemoteArticle, item_key, parse_item_key};
 
@@ -105,6 +107,9 @@ pub struct FeedStored {
     pub unread: u64,
 }
 
+/// The page size of a database this tidings creates.
+const NEW_PAGE_SIZE: u32 = 16_384;
+
 /// Articles removed per statement when a feed is over its cap.
 pub const CAP_BATCH: usize = 2_000;
 
@@ -126,6 +131,9 @@ pub struct Store {
     recovery: Option<String>,
     /// The config's rules, applied to every article ingested through this connection.
     rules: Vec<crate::rules::Rule>,
+    /// New articles' search-index rows waiting to be written as one group
+    /// ([`Store::defer_indexing`]); `None` writes each with its article.
+    index_queue: Option<Vec<index_queue::Queued>>,
 }
 
 /// The journal beside `db`, inspected for changes SQLite would drop without a word.
@@ -181,6 +189,11 @@ impl Store {
             .map_err(|e| open_err(e.to_string()))?;
         conn.busy_handler(Some(wait_for_lock))
             .map_err(|e| open_err(e.to_string()))?;
+        // A new database gets 16 KiB pages (an existing one keeps its own): most article bodies
+        // then fit on their page instead of an overflow chain, and a refresh writes a quarter
+        // of the journal frames, each one system call when written and two when copied back.
+        conn.execute_batch(&format!("PRAGMA page_size = {NEW_PAGE_SIZE}"))
+            .map_err(|e| open_err(e.to_string()))?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(|e| open_err(e.to_string()))?;
@@ -206,12 +219,20 @@ impl Store {
             path: path.to_path_buf(),
             recovery: None,
             rules: Vec::new(),
+            index_queue: None,
         };
+        let version: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         migrate::migrate(&mut store.conn).map_err(|cause| Error::Migrate {
             path: path.to_path_buf(),
             cause,
         })?;
         store.reindex_if_flagged()?;
+        index_queue::recover(&mut store.conn)?;
+        if version < migrate::CURRENT_VERSION {
+            // Each migration rewrote the schema's pages into the journal (most of a megabyte
+            // for a new database): copied into the file now, and the journal starts over.
+            let _ = store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
+        }
 
         if let Some(message) = damage {
             tracing::warn!(%message, "journal damaged");
@@ -268,6 +289,7 @@ impl Store {
             path: path.to_path_buf(),
             recovery: None,
             rules: Vec::new(),
+            index_queue: None,
         })
     }
 
@@ -330,12 +352,18 @@ impl Store {
             params![feed.0, meta.title, meta.site_link],
         )?;
         let before = rules::last_article_id(&tx)?;
-        let ruled = rules::open_scratch(&tx, &self.rules)?;
+        let mut index = Indexing {
+            ruled: rules::open_scratch(&tx, &self.rules)?,
+            queue: self.index_queue.as_mut(),
+        };
         for (i, a) in articles.iter().enumerate() {
-            upsert_article(&tx, feed, a, prepared.get(i), now, &mut stats, ruled)?;
+            upsert_article(&tx, feed, a, prepared.get(i), now, &mut stats, &mut index)?;
         }
         if stats.new > 0 {
             rules::apply_to_new(&tx, &self.rules, before, now)?;
+        }
+        if let Some(queue) = self.index_queue.as_mut().filter(|q| q.len() >= INDEX_GROUP) {
+            index_queue::write(&tx, std::mem::take(queue))?;
         }
         tx.commit()?;
         Ok(stats)
@@ -366,6 +394,41 @@ impl Store {
             .iter()
             .map(|job| self.in_one_transaction(|s| s.store_feed(job, now)))
             .collect()
+    }
+
+    /// Queues new articles' search-index rows to be written as one group (the writer thread
+    /// of [`StoreHandle`]: see `index_queue`) rather than each with its article. The queue
+    /// is written once it holds [`INDEX_GROUP`] articles, by [`Store::write_index_queue`], and
+    /// when the store is dropped; until then those articles are stored but not found by a
+    /// search.
+    pub fn defer_indexing(&mut self) {
+        self.index_queue.get_or_insert_with(Vec::new);
+    }
+
+    /// Whether index rows are waiting to be written.
+    pub fn index_pending(&self) -> bool {
+        self.index_queue.as_ref().is_some_and(|q| !q.is_empty())
+    }
+
+    /// Writes the waiting index rows (in the transaction under way, if any); returns how many.
+    pub fn write_index_queue(&mut self) -> Result<usize> {
+        let Some(rows) = self
+            .index_queue
+            .as_mut()
+            .map(std::mem::take)
+            .filter(|r| !r.is_empty())
+        else {
+            return Ok(0);
+        };
+        let tx = begin(&mut self.conn)?;
+        let written = index_queue::write(&tx, rows)?;
+        tx.commit()?;
+        Ok(written)
+    }
+
+    /// The database's page size in bytes.
+    pub fn page_size(&self) -> Result<u32> {
+        Ok(self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?)
     }
 
     /// Runs `f` in one transaction (the methods it calls join it: [`begin`]), committed
@@ -751,6 +814,10 @@ impl Store {
             [cutoff],
         )?;
         tx.execute(
+            &format!("DELETE FROM unindexed WHERE article_id IN ({victims})"),
+            [cutoff],
+        )?;
+        tx.execute(
             &format!("DELETE FROM bodies WHERE article_id IN ({victims})"),
             [cutoff],
         )?;
@@ -796,6 +863,10 @@ impl Store {
         )?;
         tx.execute(
             "DELETE FROM search WHERE rowid IN (SELECT id FROM cap_victims)",
+            [],
+        )?;
+        tx.execute(
+            "DELETE FROM unindexed WHERE article_id IN (SELECT id FROM cap_victims)",
             [],
         )?;
         tx.execute(
@@ -925,10 +996,17 @@ fn where_clause_for(q: &Query, ordered: bool) -> (String, Vec<Value>) {
     }
 }
 
+/// Where a new article's index text goes.
+pub(super) struct Indexing<'q> {
+    /// Also to the rules' scratch index (see [`rules::open_scratch`]).
+    pub ruled: bool,
+    /// To the queue of rows written as a group ([`Store::defer_indexing`]); else to the
+    /// search index with the article.
+    pub queue: Option<&'q mut Vec<index_queue::Queued>>,
+}
+
 /// Inserts or updates one article with its body and index row. Unchanged articles (most of
 /// every refresh) cost a lookup and a hash, nothing more; pruned ones never come back.
-/// With `ruled`, a new article's index text also goes to the rules' scratch index (see
-/// [`rules::open_scratch`]).
 fn upsert_article(
     tx: &Connection,
     feed: FeedId,
@@ -936,7 +1014,7 @@ fn upsert_article(
     prepared: Option<&Prepared>,
     now: DateTime<Utc>,
     stats: &mut IngestStats,
-    ruled: bool,
+    index: &mut Indexing<'_>,
 ) -> Result<()> {
     let hashed;
     let hash: &str = match prepared {
@@ -1016,12 +1094,34 @@ fn upsert_article(
             &made
         }
     };
-    tx.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?
-        .execute(params![id, a.title, body])?;
-    if ruled {
+    if index.ruled {
         rules::add_to_scratch(tx, id, &a.title, body)?;
     }
+    match index.queue.as_deref_mut() {
+        Some(queue) => {
+            index_queue::list(tx, id)?;
+            queue.push(index_queue::Queued {
+                id,
+                hash: hash.to_string(),
+                title: a.title.clone(),
+                body: body.to_string(),
+            });
+        }
+        None => {
+            tx.prepare_cached("INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)")?
+                .execute(params![id, a.title, body])?;
+        }
+    }
     Ok(())
+}
+
+impl Drop for Store {
+    /// Index rows still queued are written: on a clean exit nothing is left for the next open.
+    fn drop(&mut self) {
+        if let Err(e) = self.write_index_queue() {
+            tracing::warn!(error = %e, "search index rows left for the next open");
+        }
+    }
 }
 
 /// A transaction of its own, or the one already open on the connection (a batch of feeds'

@@ -562,6 +562,8 @@ impl Store {
             })?;
         }
         tx.execute("DELETE FROM meta WHERE key = 'reindex'", [])?;
+        // Every article is in the index now, any a crashed run had left waiting too.
+        tx.execute("DELETE FROM unindexed", [])?;
         tx.commit()?;
         Ok(())
     }
@@ -577,6 +579,8 @@ impl Store {
         let Some((title, summary, content, full)) = row else {
             return Ok(());
         };
+        // Indexed here, so a row queued for it earlier (with older text) is never written.
+        super::index_queue::unlist(tx, id.0)?;
         tx.execute("DELETE FROM search WHERE rowid = ?1", [id.0])?;
         tx.execute(
             "INSERT INTO search (rowid, title, body) VALUES (?1, ?2, ?3)",

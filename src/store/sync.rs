@@ -205,12 +205,16 @@ impl Store {
         let tx = self.conn.transaction()?;
         let mut stats = IngestStats::default();
         let before = super::rules::last_article_id(&tx)?;
-        let ruled = super::rules::open_scratch(&tx, &self.rules)?;
+        // Server items are indexed with their articles: a sync is small.
+        let mut index = super::Indexing {
+            ruled: super::rules::open_scratch(&tx, &self.rules)?,
+            queue: None,
+        };
         {
             let mut set_id =
                 tx.prepare_cached("UPDATE articles SET remote_id = ?3 WHERE feed_id = ?1 AND key = ?2")?;
             for item in items {
-                upsert_article(&tx, item.feed, &item.article, None, now, &mut stats, ruled)?;
+                upsert_article(&tx, item.feed, &item.article, None, now, &mut stats, &mut index)?;
                 set_id.execute(params![item.feed.0, item.article.key, item.remote_id])?;
             }
         }

@@ -993,3 +993,198 @@ fn prepared_articles_cost_the_writer_only_a_hash_compare_when_unchanged() {
         .expect("ingest");
     assert_eq!(find(&s, "grebe"), 1);
 }
+
+/// A store whose writer queues index rows, as the refresh's writer thread does, with one feed.
+fn deferred() -> (tempfile::TempDir, Store, FeedId) {
+    let (d, mut s) = open();
+    s.defer_indexing();
+    let feed = s
+        .sync_feeds(&["https://q.example/feed".into()], now())
+        .expect("sync")[0];
+    (d, s, feed)
+}
+
+fn unindexed(s: &Store) -> i64 {
+    s.conn
+        .query_row("SELECT count(*) FROM unindexed", [], |r| r.get(0))
+        .expect("count")
+}
+
+#[test]
+fn queued_index_rows_are_found_once_written_and_the_list_empties() {
+    let (_d, mut s, feed) = deferred();
+    let arts = [
+        article("1", "heron", "a grey heron"),
+        article("2", "otter", "an otter swims"),
+    ];
+    s.ingest(feed, &FeedMeta::default(), &arts, now())
+        .expect("ingest");
+    assert!(s.index_pending());
+    assert_eq!(unindexed(&s), 2, "listed in the articles' own transaction");
+    assert!(search(&s, "otter").is_empty(), "stored, not yet indexed");
+    assert_eq!(s.write_index_queue().expect("write"), 2);
+    assert_eq!(search(&s, "otter"), vec!["otter"]);
+    assert_eq!(search(&s, "title:heron"), vec!["heron"]);
+    assert_eq!(search(&s, "\"grey heron\""), vec!["heron"]);
+    assert_eq!(unindexed(&s), 0);
+    assert!(!s.index_pending());
+}
+
+#[test]
+fn a_full_group_is_written_with_the_ingest_that_fills_it() {
+    let (_d, mut s, feed) = deferred();
+    let arts: Vec<NewArticle> = (0..INDEX_GROUP)
+        .map(|i| article(&i.to_string(), &format!("kestrel {i}"), "wings"))
+        .collect();
+    s.ingest(feed, &FeedMeta::default(), &arts[..INDEX_GROUP - 1], now())
+        .expect("ingest");
+    assert!(s.index_pending());
+    s.ingest(feed, &FeedMeta::default(), &arts[INDEX_GROUP - 1..], now())
+        .expect("ingest");
+    assert!(!s.index_pending(), "the group was written");
+    let q = Query {
+        search: Some("kestrel".into()),
+        ..Query::default()
+    };
+    assert_eq!(s.count(&q).expect("count"), INDEX_GROUP as u64);
+    assert_eq!(unindexed(&s), 0);
+}
+
+#[test]
+fn rows_left_queued_by_a_crash_are_indexed_at_the_next_open() {
+    let (d, mut s, feed) = deferred();
+    let arts = [
+        article("1", "heron", "a grey heron"),
+        article("2", "otter", "an otter swims"),
+    ];
+    s.ingest(feed, &FeedMeta::default(), &arts, now())
+        .expect("ingest");
+    // The process dies: no drop, nothing written but what was committed.
+    std::mem::forget(s);
+    let s = Store::open(&d.path().join("t.db")).expect("reopen");
+    assert_eq!(search(&s, "otter"), vec!["otter"]);
+    assert_eq!(search(&s, "\"grey heron\""), vec!["heron"]);
+    assert_eq!(unindexed(&s), 0);
+}
+
+#[test]
+fn a_clean_drop_writes_the_queue() {
+    let (d, mut s, feed) = deferred();
+    s.ingest(
+        feed,
+        &FeedMeta::default(),
+        &[article("1", "heron", "grey")],
+        now(),
+    )
+    .expect("ingest");
+    drop(s);
+    let conn = Connection::open(d.path().join("t.db")).expect("open");
+    let left: i64 = conn
+        .query_row("SELECT count(*) FROM unindexed", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(left, 0, "nothing left for the next open");
+    let s = Store::open(&d.path().join("t.db")).expect("reopen");
+    assert_eq!(search(&s, "grey"), vec!["heron"]);
+}
+
+#[test]
+fn a_queued_row_is_never_written_for_an_article_removed_or_changed_since() {
+    let (_d, mut s, feed) = deferred();
+    let old: Vec<NewArticle> = (0..4)
+        .map(|i| {
+            let mut a = article(&i.to_string(), &format!("old {i}"), "puffin");
+            a.published = Some(now() - Days::days(10 - i));
+            a
+        })
+        .collect();
+    s.ingest(feed, &FeedMeta::default(), &old, now()).expect("ingest");
+    // Two go over the cap while their rows wait; one is edited (indexed at once).
+    assert_eq!(s.cap_articles(feed, 2, 10).expect("cap"), 2);
+    let mut edited = old[3].clone();
+    edited.content = Some("guillemot".into());
+    s.ingest(feed, &FeedMeta::default(), &[edited], now())
+        .expect("edit");
+    s.write_index_queue().expect("write");
+    assert_eq!(search(&s, "puffin"), vec!["old 2"], "only the kept, unedited one");
+    assert_eq!(search(&s, "guillemot"), vec!["old 3"]);
+    assert_eq!(unindexed(&s), 0);
+    let rows: i64 = s
+        .conn
+        .query_row("SELECT count(*) FROM search_docsize", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(rows, 2, "one index row per stored article");
+}
+
+#[test]
+fn rows_another_process_indexed_are_not_written_twice() {
+    let (d, mut s, feed) = deferred();
+    s.ingest(
+        feed,
+        &FeedMeta::default(),
+        &[article("1", "heron", "grey")],
+        now(),
+    )
+    .expect("ingest");
+    // A second process opens meanwhile and indexes what is listed.
+    let other = Store::open(&d.path().join("t.db")).expect("second open");
+    assert_eq!(search(&other, "grey"), vec!["heron"]);
+    assert_eq!(s.write_index_queue().expect("write"), 0, "already indexed");
+    let rows: i64 = s
+        .conn
+        .query_row("SELECT count(*) FROM search_docsize", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(rows, 1);
+}
+
+#[test]
+fn a_new_database_has_large_pages_and_an_old_one_keeps_its_own() {
+    let (d, s) = open();
+    assert_eq!(s.page_size().expect("page size"), NEW_PAGE_SIZE);
+    let old = d.path().join("old.db");
+    {
+        let c = Connection::open(&old).expect("open");
+        c.execute_batch("PRAGMA page_size = 4096; CREATE TABLE x (a);")
+            .expect("make");
+    }
+    let s = Store::open(&old).expect("open old");
+    assert_eq!(s.page_size().expect("page size"), 4096);
+}
+
+#[tokio::test]
+async fn the_writer_thread_writes_its_queue_when_idle() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let handle = StoreHandle::open(&dir.path().join("t.db")).expect("open");
+    let feed = handle
+        .write(|s| s.sync_feeds(&["https://q.example/feed".into()], now()))
+        .await
+        .expect("writer")
+        .expect("sync")[0];
+    let pending = handle
+        .write(move |s| {
+            s.ingest(
+                feed,
+                &FeedMeta::default(),
+                &[article("1", "heron", "grey")],
+                now(),
+            )
+            .expect("ingest");
+            s.index_pending()
+        })
+        .await
+        .expect("writer");
+    assert!(pending, "the writer thread queues index rows");
+    let mut found = Vec::new();
+    for _ in 0..100 {
+        found = handle.read(|s| search(s, "grey")).await.expect("reader");
+        if !found.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        found,
+        vec!["heron"],
+        "written once the writer had nothing else to do"
+    );
+    handle.close();
+}

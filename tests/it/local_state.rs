@@ -57,7 +57,7 @@ fn full_disk_during_refresh_exits_1_and_keeps_what_was_stored() {
     });
     let dir = tempfile::tempdir().expect("tmp");
     let Some(_mnt) = Mount::new(
-        &["-t", "tmpfs", "-o", "size=1m", "tmpfs"],
+        &["-t", "tmpfs", "-o", "size=2m", "tmpfs"],
         &dir.path().join("data"),
     ) else {
         return;
@@ -92,10 +92,17 @@ fn full_disk_during_refresh_exits_1_and_keeps_what_was_stored() {
         "{}",
         text(&starred)
     );
+    // The small feed is whole; of the big one, whatever chunks were committed before the
+    // disk filled (each chunk is its own transaction).
     assert_eq!(
-        String::from_utf8_lossy(&run(&config, &data, &["list", "--count"]).stdout).trim(),
+        String::from_utf8_lossy(&run(&config, &data, &["list", "--feed", "Small", "--count"]).stdout).trim(),
         "3"
     );
+    let all: u64 = String::from_utf8_lossy(&run(&config, &data, &["list", "--count"]).stdout)
+        .trim()
+        .parse()
+        .expect("a count");
+    assert!(all < 1503, "the big feed cannot have fit: {all}");
 }
 
 #[test]
