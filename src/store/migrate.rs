@@ -202,13 +202,14 @@ pub enum MigrateError {
     Sql(#[from] rusqlite::Error),
 }
 
-/// Brings the database up to [`CURRENT_VERSION`].
-pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+/// Brings the database up to [`CURRENT_VERSION`]; returns how many migrations ran.
+pub fn migrate(conn: &mut Connection) -> Result<usize, MigrateError> {
     migrate_to(conn, CURRENT_VERSION)
 }
 
-/// Brings the database up to `target` (tests build older schemas with it).
-pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), MigrateError> {
+/// Brings the database up to `target` (tests build older schemas with it); returns how many
+/// migrations ran.
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<usize, MigrateError> {
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if version > CURRENT_VERSION {
         return Err(MigrateError::TooNew {
@@ -216,6 +217,7 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), MigrateError
             supported: CURRENT_VERSION,
         });
     }
+    let mut ran = 0;
     for (from, sql) in MIGRATIONS
         .iter()
         .enumerate()
@@ -226,6 +228,7 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<(), MigrateError
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", from as i64 + 1)?;
         tx.commit()?;
+        ran += 1;
     }
-    Ok(())
+    Ok(ran)
 }

@@ -221,14 +221,13 @@ impl Store {
             rules: Vec::new(),
             index_queue: None,
         };
-        let version: i64 = store.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        migrate::migrate(&mut store.conn).map_err(|cause| Error::Migrate {
+        let migrated = migrate::migrate(&mut store.conn).map_err(|cause| Error::Migrate {
             path: path.to_path_buf(),
             cause,
         })?;
         store.reindex_if_flagged()?;
         index_queue::recover(&mut store.conn)?;
-        if version < migrate::CURRENT_VERSION {
+        if migrated > 0 {
             // Each migration rewrote the schema's pages into the journal (most of a megabyte
             // for a new database): copied into the file now, and the journal starts over.
             let _ = store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");

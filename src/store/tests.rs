@@ -1010,15 +1010,38 @@ fn unindexed(s: &Store) -> i64 {
         .expect("count")
 }
 
-#[test]
-fn queued_index_rows_are_found_once_written_and_the_list_empties() {
-    let (_d, mut s, feed) = deferred();
+/// Rows in the search index (one per indexed article).
+fn index_rows(s: &Store) -> i64 {
+    s.conn
+        .query_row("SELECT count(*) FROM search_docsize", [], |r| r.get(0))
+        .expect("count")
+}
+
+/// Stores one heron, "grey".
+fn ingest_heron(s: &mut Store, feed: FeedId) {
+    s.ingest(
+        feed,
+        &FeedMeta::default(),
+        &[article("1", "heron", "grey")],
+        now(),
+    )
+    .expect("ingest");
+}
+
+/// Stores a heron ("a grey heron") and an otter.
+fn ingest_two(s: &mut Store, feed: FeedId) {
     let arts = [
         article("1", "heron", "a grey heron"),
         article("2", "otter", "an otter swims"),
     ];
     s.ingest(feed, &FeedMeta::default(), &arts, now())
         .expect("ingest");
+}
+
+#[test]
+fn queued_index_rows_are_found_once_written_and_the_list_empties() {
+    let (_d, mut s, feed) = deferred();
+    ingest_two(&mut s, feed);
     assert!(s.index_pending());
     assert_eq!(unindexed(&s), 2, "listed in the articles' own transaction");
     assert!(search(&s, "otter").is_empty(), "stored, not yet indexed");
@@ -1053,12 +1076,7 @@ fn a_full_group_is_written_with_the_ingest_that_fills_it() {
 #[test]
 fn rows_left_queued_by_a_crash_are_indexed_at_the_next_open() {
     let (d, mut s, feed) = deferred();
-    let arts = [
-        article("1", "heron", "a grey heron"),
-        article("2", "otter", "an otter swims"),
-    ];
-    s.ingest(feed, &FeedMeta::default(), &arts, now())
-        .expect("ingest");
+    ingest_two(&mut s, feed);
     // The process dies: no drop, nothing written but what was committed.
     std::mem::forget(s);
     let s = Store::open(&d.path().join("t.db")).expect("reopen");
@@ -1070,13 +1088,7 @@ fn rows_left_queued_by_a_crash_are_indexed_at_the_next_open() {
 #[test]
 fn a_clean_drop_writes_the_queue() {
     let (d, mut s, feed) = deferred();
-    s.ingest(
-        feed,
-        &FeedMeta::default(),
-        &[article("1", "heron", "grey")],
-        now(),
-    )
-    .expect("ingest");
+    ingest_heron(&mut s, feed);
     drop(s);
     let conn = Connection::open(d.path().join("t.db")).expect("open");
     let left: i64 = conn
@@ -1108,32 +1120,18 @@ fn a_queued_row_is_never_written_for_an_article_removed_or_changed_since() {
     assert_eq!(search(&s, "puffin"), vec!["old 2"], "only the kept, unedited one");
     assert_eq!(search(&s, "guillemot"), vec!["old 3"]);
     assert_eq!(unindexed(&s), 0);
-    let rows: i64 = s
-        .conn
-        .query_row("SELECT count(*) FROM search_docsize", [], |r| r.get(0))
-        .expect("count");
-    assert_eq!(rows, 2, "one index row per stored article");
+    assert_eq!(index_rows(&s), 2, "one index row per stored article");
 }
 
 #[test]
 fn rows_another_process_indexed_are_not_written_twice() {
     let (d, mut s, feed) = deferred();
-    s.ingest(
-        feed,
-        &FeedMeta::default(),
-        &[article("1", "heron", "grey")],
-        now(),
-    )
-    .expect("ingest");
+    ingest_heron(&mut s, feed);
     // A second process opens meanwhile and indexes what is listed.
     let other = Store::open(&d.path().join("t.db")).expect("second open");
     assert_eq!(search(&other, "grey"), vec!["heron"]);
     assert_eq!(s.write_index_queue().expect("write"), 0, "already indexed");
-    let rows: i64 = s
-        .conn
-        .query_row("SELECT count(*) FROM search_docsize", [], |r| r.get(0))
-        .expect("count");
-    assert_eq!(rows, 1);
+    assert_eq!(index_rows(&s), 1);
 }
 
 #[test]
@@ -1161,13 +1159,7 @@ async fn the_writer_thread_writes_its_queue_when_idle() {
         .expect("sync")[0];
     let pending = handle
         .write(move |s| {
-            s.ingest(
-                feed,
-                &FeedMeta::default(),
-                &[article("1", "heron", "grey")],
-                now(),
-            )
-            .expect("ingest");
+            ingest_heron(s, feed);
             s.index_pending()
         })
         .await
