@@ -12,8 +12,16 @@ use super::{Session, write_stdout};
 use crate::poller::{FeedFailure, PassSummary, PollEvent};
 
 pub fn run(ctx: &Session, only: Option<&str>) -> Result<i32> {
-    let (store, ids) = ctx.open_store()?;
+    // The HTTP client reads the system's TLS roots (a tenth of the startup before the first
+    // request): built beside the store's open and migrations rather than after them.
+    let (fetcher, opened) = std::thread::scope(|s| {
+        let client = s.spawn(|| ctx.fetcher());
+        let opened = ctx.open_store();
+        (client.join(), opened)
+    });
+    let (store, ids) = opened?;
     drop(store);
+    let fetcher = fetcher.map_err(|_| anyhow::anyhow!("building the HTTP client crashed"))??;
     let mut feeds = crate::session::poll_feeds(&ctx.config, &ids);
     if let Some(needle) = only {
         let i = ctx.feed_index(needle)?;
@@ -21,7 +29,7 @@ pub fn run(ctx: &Session, only: Option<&str>) -> Result<i32> {
     }
     let runtime = super::runtime()?;
     let handle = ctx.open_handle()?;
-    let refresher = ctx.refresher(&handle)?;
+    let refresher = ctx.refresher_with(fetcher, &handle)?;
     let retention = ctx.config.settings.retention;
     let show_progress = std::io::stderr().is_terminal();
     // `--feed` names one of the config's feeds: accounts are synced only by a whole refresh.

@@ -149,6 +149,27 @@ pub struct Refresher {
 /// being fetched and one being stored, so the next request starts while a feed is stored.
 const PIPELINE_PER_REQUEST: usize = 2;
 
+/// How many feeds may be in the pipeline at once: one for each request that can be in flight
+/// (`concurrency`, unless the hosts' `per_host` limits allow fewer), and `concurrency` more
+/// fetched and waiting to be parsed and stored. Feeds waiting beyond that mostly hold memory:
+/// 2 000 feeds on one host (two requests in flight) filled 32 slots with parsed feeds queued
+/// for the writer, a peak of 62–64 MiB against 55 MiB with 18 slots, for 4 % less time.
+pub fn pipeline_slots<'a>(
+    concurrency: usize,
+    per_host: usize,
+    feeds: impl IntoIterator<Item = &'a Url>,
+) -> usize {
+    let concurrency = concurrency.max(1);
+    let mut per_host_feeds: HashMap<String, usize> = HashMap::new();
+    for url in feeds {
+        *per_host_feeds
+            .entry(url.host_str().unwrap_or("").to_ascii_lowercase())
+            .or_default() += 1;
+    }
+    let in_flight: usize = per_host_feeds.values().map(|&n| n.min(per_host.max(1))).sum();
+    in_flight.clamp(1, concurrency) + concurrency
+}
+
 /// A feed with more articles than this is stored a chunk per transaction, each its own job.
 const INGEST_CHUNK: usize = 250;
 
@@ -170,6 +191,14 @@ impl Refresher {
             max_articles: crate::config::DEFAULT_MAX_ARTICLES,
             queue: Arc::default(),
         }
+    }
+
+    /// Sizes the pipeline for the hosts of the feeds it will refresh ([`pipeline_slots`]);
+    /// without it, every request slot is taken to be usable.
+    pub fn for_feeds<'a>(mut self, feeds: impl IntoIterator<Item = &'a Url>) -> Refresher {
+        let slots = pipeline_slots(self.global.available_permits(), self.per_host, feeds);
+        self.pipeline = Arc::new(Semaphore::new(slots));
+        self
     }
 
     /// Articles kept per feed (the newest; starred ones always).
@@ -520,6 +549,30 @@ mod tests {
         );
         assert_eq!(chunks.concat(), (0..1001).collect::<Vec<u32>>());
         assert!(chunked(Vec::<u32>::new(), 250).is_empty());
+    }
+
+    #[test]
+    fn the_pipeline_is_sized_by_the_requests_the_hosts_allow() {
+        let urls = |hosts: usize, each: usize| -> Vec<Url> {
+            (0..hosts * each)
+                .map(|i| Url::parse(&format!("http://h{}.example/f{i}", i % hosts)).expect("url"))
+                .collect()
+        };
+        // Many feeds over many hosts: every request slot can be used.
+        assert_eq!(pipeline_slots(16, 2, &urls(20, 10)), 32);
+        // One host: two requests in flight, and `concurrency` feeds waiting behind them.
+        assert_eq!(pipeline_slots(16, 2, &urls(1, 2000)), 18);
+        // Three hosts with one feed each: three.
+        assert_eq!(pipeline_slots(16, 2, &urls(3, 1)), 19);
+        // Host names differ only in case: one host.
+        let cased = [
+            Url::parse("http://A.example/1").expect("url"),
+            Url::parse("http://a.example/2").expect("url"),
+            Url::parse("http://a.EXAMPLE/3").expect("url"),
+        ];
+        assert_eq!(pipeline_slots(4, 2, &cased), 6);
+        // No feeds yet (a config edited later): at least one slot in flight.
+        assert_eq!(pipeline_slots(4, 2, &[]), 5);
     }
 
     #[test]

@@ -117,11 +117,22 @@ impl Session {
         }
     }
 
-    /// The refresher with the settings' concurrency, politeness and article cap.
+    /// The refresher with the settings' concurrency, politeness and article cap, its pipeline
+    /// sized for the config's feeds.
     pub fn refresher(&self, store: &crate::store::StoreHandle) -> Result<crate::poller::Refresher> {
+        self.refresher_with(self.fetcher()?, store)
+    }
+
+    /// [`Self::refresher`] with a client already built.
+    pub fn refresher_with(
+        &self,
+        fetcher: Fetcher,
+        store: &crate::store::StoreHandle,
+    ) -> Result<crate::poller::Refresher> {
         let s = &self.config.settings;
         Ok(
-            crate::poller::Refresher::new(self.fetcher()?, store.clone(), s.concurrency, s.per_host)
+            crate::poller::Refresher::new(fetcher, store.clone(), s.concurrency, s.per_host)
+                .for_feeds(self.config.feeds.iter().map(|f| &f.url))
                 .with_max_articles(s.max_articles),
         )
     }
