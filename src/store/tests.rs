@@ -44,7 +44,7 @@ fn migrates_an_empty_file_to_current_version() {
             r.get(0)
         })
         .expect("automerge is set");
-    assert_eq!(merge, 8);
+    assert_eq!(merge, 16, "segments are merged 16 at a time");
     drop(store);
     Store::open(&path).expect("reopen is a no-op");
 }
