@@ -19,8 +19,9 @@ pub fn run(ctx: &Session, only: Option<&str>) -> Result<i32> {
         let opened = ctx.open_store();
         (client.join(), opened)
     });
+    // Kept open until the handle's connections are: closing the last connection copies the
+    // journal into the database and syncs it (fsyncs before the first request).
     let (store, ids) = opened?;
-    drop(store);
     let fetcher = fetcher.map_err(|_| anyhow::anyhow!("building the HTTP client crashed"))??;
     let mut feeds = crate::session::poll_feeds(&ctx.config, &ids);
     if let Some(needle) = only {
@@ -29,6 +30,7 @@ pub fn run(ctx: &Session, only: Option<&str>) -> Result<i32> {
     }
     let runtime = super::runtime()?;
     let handle = ctx.open_handle()?;
+    drop(store);
     let refresher = ctx.refresher_with(fetcher, &handle)?;
     let retention = ctx.config.settings.retention;
     let show_progress = std::io::stderr().is_terminal();

@@ -226,7 +226,11 @@ impl Store {
             cause,
         })?;
         store.reindex_if_flagged()?;
-        index_queue::recover(&mut store.conn)?;
+        // Index rows a run left listed are written when they can be: a full disk must not keep
+        // `list` and the reader from opening the store (they are written by a later open).
+        if let Err(e) = index_queue::recover(&mut store.conn) {
+            tracing::warn!(error = %e, "articles left unindexed for a later open");
+        }
         if migrated > 0 {
             // Each migration rewrote the schema's pages into the journal (most of a megabyte
             // for a new database): copied into the file now, and the journal starts over.
