@@ -802,31 +802,19 @@ impl Store {
         }
         let cutoff = ts(now) - retention.as_secs() as i64;
         let tx = self.conn.transaction()?;
-        let victims = "SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id
+        // The victims are found in one pass over the articles (five statements each scanning
+        // for them was most of the time a refresh spent after its last feed).
+        fresh_victims(&tx)?;
+        let found = tx.execute(
+            "INSERT INTO victims (id)
+             SELECT a.id FROM articles a JOIN feeds f ON f.id = a.feed_id
              WHERE a.starred = 0 AND ((a.read = 1 AND a.first_seen < ?1)
-                OR (f.active = 0 AND f.removed_at < ?1))";
-        tx.execute(
-            &format!(
-                "INSERT OR IGNORE INTO pruned (feed_id, key)
-                 SELECT feed_id, key FROM articles WHERE id IN ({victims})"
-            ),
+                OR (f.active = 0 AND f.removed_at < ?1))",
             [cutoff],
         )?;
-        tx.execute(
-            &format!("DELETE FROM search WHERE rowid IN ({victims})"),
-            [cutoff],
-        )?;
-        tx.execute(
-            &format!("DELETE FROM unindexed WHERE article_id IN ({victims})"),
-            [cutoff],
-        )?;
-        tx.execute(
-            &format!("DELETE FROM bodies WHERE article_id IN ({victims})"),
-            [cutoff],
-        )?;
-        let n = tx.execute(&format!("DELETE FROM articles WHERE id IN ({victims})"), [cutoff])?;
+        let n = if found == 0 { 0 } else { remove_victims(&tx)? };
         tx.commit()?;
-        Ok(n as u64)
+        Ok(n)
     }
 
     /// Removes up to `batch` of the oldest unstarred articles beyond the newest `max` of a
@@ -835,9 +823,7 @@ impl Store {
     pub fn cap_articles(&mut self, feed: FeedId, max: usize, batch: usize) -> Result<u64> {
         let tx = begin(&mut self.conn)?;
         // The victims are chosen once per batch, not once per statement.
-        tx.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS cap_victims (id INTEGER PRIMARY KEY); DELETE FROM cap_victims;",
-        )?;
+        fresh_victims(&tx)?;
         // The newest article beyond the cap, found on the feed's time index: it and everything
         // older (unless starred) goes.
         let edge: Option<(i64, i64)> = tx
@@ -853,35 +839,15 @@ impl Store {
             return Ok(0);
         };
         tx.execute(
-            "INSERT INTO cap_victims (id)
+            "INSERT INTO victims (id)
              SELECT id FROM articles WHERE feed_id = ?1 AND starred = 0
                AND (sort_ts < ?2 OR (sort_ts = ?2 AND id <= ?3))
              ORDER BY sort_ts ASC, id ASC LIMIT ?4",
             params![feed.0, edge_ts, edge_id, batch as i64],
         )?;
-        tx.execute(
-            "INSERT OR IGNORE INTO pruned (feed_id, key)
-             SELECT feed_id, key FROM articles WHERE id IN (SELECT id FROM cap_victims)",
-            [],
-        )?;
-        tx.execute(
-            "DELETE FROM search WHERE rowid IN (SELECT id FROM cap_victims)",
-            [],
-        )?;
-        tx.execute(
-            "DELETE FROM unindexed WHERE article_id IN (SELECT id FROM cap_victims)",
-            [],
-        )?;
-        tx.execute(
-            "DELETE FROM bodies WHERE article_id IN (SELECT id FROM cap_victims)",
-            [],
-        )?;
-        let n = tx.execute(
-            "DELETE FROM articles WHERE id IN (SELECT id FROM cap_victims)",
-            [],
-        )?;
+        let n = remove_victims(&tx)?;
         tx.commit()?;
-        Ok(n as u64)
+        Ok(n)
     }
 
     /// Ids of articles in a view, newest first (for `mark`-style bulk commands and tests).
@@ -1006,6 +972,36 @@ pub(super) struct Indexing<'q> {
     /// To the queue of rows written as a group ([`Store::defer_indexing`]); else to the
     /// search index with the article.
     pub queue: Option<&'q mut Vec<index_queue::Queued>>,
+}
+
+/// Empties the connection's list of articles to remove (made on first use; a temp table, never
+/// written to the database or its journal).
+fn fresh_victims(tx: &Connection) -> Result<()> {
+    tx.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS victims (id INTEGER PRIMARY KEY); DELETE FROM victims;",
+    )?;
+    Ok(())
+}
+
+/// Removes the articles listed in `victims` with their bodies and index rows, and keeps their
+/// keys in `pruned` so that a later fetch never brings them back unread; returns how many.
+fn remove_victims(tx: &Connection) -> Result<u64> {
+    tx.execute(
+        "INSERT OR IGNORE INTO pruned (feed_id, key)
+         SELECT feed_id, key FROM articles WHERE id IN (SELECT id FROM victims)",
+        [],
+    )?;
+    tx.execute("DELETE FROM search WHERE rowid IN (SELECT id FROM victims)", [])?;
+    tx.execute(
+        "DELETE FROM unindexed WHERE article_id IN (SELECT id FROM victims)",
+        [],
+    )?;
+    tx.execute(
+        "DELETE FROM bodies WHERE article_id IN (SELECT id FROM victims)",
+        [],
+    )?;
+    let n = tx.execute("DELETE FROM articles WHERE id IN (SELECT id FROM victims)", [])?;
+    Ok(n as u64)
 }
 
 /// Inserts or updates one article with its body and index row. Unchanged articles (most of
