@@ -350,10 +350,10 @@ impl Store {
         }
         let tx = begin(&mut self.conn)?;
         let mut stats = IngestStats::default();
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE feeds SET title = coalesce(?2, title), site_link = coalesce(?3, site_link) WHERE id = ?1",
-            params![feed.0, meta.title, meta.site_link],
-        )?;
+        )?
+        .execute(params![feed.0, meta.title, meta.site_link])?;
         let before = rules::last_article_id(&tx)?;
         let mut index = Indexing {
             ruled: rules::open_scratch(&tx, &self.rules)?,
@@ -503,21 +503,22 @@ impl Store {
 
     /// Records a successful fetch (200 or 304) and clears the feed's error state.
     pub fn record_success(&mut self, feed: FeedId, rec: &FetchRecord, now: DateTime<Utc>) -> Result<()> {
-        self.conn.execute(
-            "UPDATE feeds SET last_fetch = ?2, last_success = ?2, last_status = ?3,
+        self.conn
+            .prepare_cached(
+                "UPDATE feeds SET last_fetch = ?2, last_success = ?2, last_status = ?3,
                 etag = coalesce(?4, etag), last_modified = coalesce(?5, last_modified),
                 redirect_url = coalesce(?6, redirect_url), last_error = NULL,
                 failing_since = NULL, consecutive_failures = 0, next_attempt = NULL
              WHERE id = ?1",
-            params![
+            )?
+            .execute(params![
                 feed.0,
                 ts(now),
                 rec.status,
                 rec.etag,
                 rec.last_modified,
                 rec.redirect_url
-            ],
-        )?;
+            ])?;
         Ok(())
     }
 
@@ -543,8 +544,10 @@ impl Store {
 
     /// One feed's stored state (without counts).
     pub fn feed_state(&self, feed: FeedId) -> Result<Option<FeedState>> {
+        // Once per feed in a refresh: the statement is kept, not parsed each time.
         self.conn
-            .query_row(&format!("{FEED_COLUMNS} WHERE f.id = ?1"), [feed.0], feed_row)
+            .prepare_cached(&format!("{FEED_COLUMNS} WHERE f.id = ?1"))?
+            .query_row([feed.0], feed_row)
             .optional()
             .map_err(Into::into)
     }
@@ -599,11 +602,12 @@ impl Store {
 
     /// Unread articles of one feed.
     pub fn unread_count(&self, feed: FeedId) -> Result<u64> {
-        let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM articles WHERE feed_id = ?1 AND read = 0 AND hidden_by IS NULL",
-            [feed.0],
-            |r| r.get(0),
-        )?;
+        let n: i64 = self
+            .conn
+            .prepare_cached(
+                "SELECT count(*) FROM articles WHERE feed_id = ?1 AND read = 0 AND hidden_by IS NULL",
+            )?
+            .query_row([feed.0], |r| r.get(0))?;
         Ok(n as u64)
     }
 
@@ -822,22 +826,21 @@ impl Store {
     /// each call its own short transaction, so a mark never waits behind a huge prune.
     pub fn cap_articles(&mut self, feed: FeedId, max: usize, batch: usize) -> Result<u64> {
         let tx = begin(&mut self.conn)?;
-        // The victims are chosen once per batch, not once per statement.
-        fresh_victims(&tx)?;
         // The newest article beyond the cap, found on the feed's time index: it and everything
         // older (unless starred) goes.
         let edge: Option<(i64, i64)> = tx
-            .query_row(
+            .prepare_cached(
                 "SELECT sort_ts, id FROM articles WHERE feed_id = ?1
                  ORDER BY sort_ts DESC, id DESC LIMIT 1 OFFSET ?2",
-                params![feed.0, max as i64],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            )?
+            .query_row(params![feed.0, max as i64], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         let Some((edge_ts, edge_id)) = edge else {
             tx.commit()?;
             return Ok(0);
         };
+        // The victims are chosen once per batch, not once per statement.
+        fresh_victims(&tx)?;
         tx.execute(
             "INSERT INTO victims (id)
              SELECT id FROM articles WHERE feed_id = ?1 AND starred = 0

@@ -166,7 +166,9 @@ pub(super) fn add_to_scratch(tx: &Connection, id: i64, title: &str, body: &str) 
 
 /// The highest article id so far (new articles get higher ones).
 pub(super) fn last_article_id(tx: &Connection) -> Result<i64> {
-    Ok(tx.query_row("SELECT coalesce(max(id), 0) FROM articles", [], |r| r.get(0))?)
+    Ok(tx
+        .prepare_cached("SELECT coalesce(max(id), 0) FROM articles")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// The rules acting at `now`; a rule met for the first time is recorded then (for `for`).
