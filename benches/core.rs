@@ -222,6 +222,30 @@ fn queries(c: &mut Criterion) {
     }
 }
 
+/// What every refresh ends with: the retention pass over the store, here with nothing old
+/// enough to go (all of it is found by scanning; the cost a refresh pays at its end).
+fn prune(c: &mut Criterion) {
+    let (_d, mut s, _) = populated(100_000);
+    let retention = std::time::Duration::from_secs(90 * 86_400);
+    c.bench_function("prune with nothing past retention, 100k articles", |b| {
+        b.iter(|| s.prune(black_box(retention), Utc::now()).expect("prune"))
+    });
+}
+
+/// The first thing a first run does: a new database, every migration applied.
+fn new_store(c: &mut Criterion) {
+    c.bench_function("open a new store (create, migrate)", |b| {
+        b.iter_batched(
+            || tempfile::tempdir().expect("tmp"),
+            |dir| {
+                drop(Store::open(&dir.path().join("n.db")).expect("open"));
+                dir
+            },
+            criterion::BatchSize::PerIteration,
+        )
+    });
+}
+
 /// What the rule preview does at one keystroke: parse strictly, then count and fetch the first
 /// five matches (the UI's `preview_rule`, without the channel hop).
 fn preview_keystroke(s: &Store, typed: &str) -> u64 {
@@ -364,6 +388,6 @@ fn render_article(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(3));
-    targets = parse_and_store, refresh_store, queries, rule_preview, render_headlines, render_article
+    targets = parse_and_store, refresh_store, queries, prune, new_store, rule_preview, render_headlines, render_article
 }
 criterion_main!(benches);
