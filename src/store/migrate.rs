@@ -225,12 +225,9 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<usize, MigrateEr
             supported: CURRENT_VERSION,
         });
     }
-    let pending: Vec<&str> = MIGRATIONS
-        .iter()
-        .copied()
-        .skip(version as usize)
-        .take((target - version).max(0) as usize)
-        .collect();
+    let pending = MIGRATIONS
+        .get(version as usize..target.clamp(version, CURRENT_VERSION) as usize)
+        .unwrap_or_default();
     if pending.is_empty() {
         return Ok(0);
     }
@@ -238,7 +235,7 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<usize, MigrateEr
     // each page reaches the journal once (a new database's schema was written twelve times,
     // 400 system calls, before a refresh could send its first request).
     let tx = conn.transaction()?;
-    for sql in &pending {
+    for sql in pending {
         tx.execute_batch(sql)?;
     }
     tx.pragma_update(None, "user_version", version + pending.len() as i64)?;

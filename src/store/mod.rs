@@ -232,8 +232,8 @@ impl Store {
             tracing::warn!(error = %e, "articles left unindexed for a later open");
         }
         if migrated > 0 {
-            // Each migration rewrote the schema's pages into the journal (most of a megabyte
-            // for a new database): copied into the file now, and the journal starts over.
+            // The migrations wrote the schema's pages into the journal (most of a megabyte for
+            // a new database): copied into the file now, and the journal starts over.
             let _ = store.conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);");
         }
 
