@@ -253,21 +253,31 @@ async fn serve(
         e.1 = e.1.max(e.0);
     }
     let resp = handler(&req);
-    let result = respond(&mut sock, &resp).await;
-    in_flight.fetch_sub(1, Ordering::SeqCst);
-    if let Some(e) = per_host.lock().expect("lock").get_mut(&host) {
-        e.0 -= 1;
-    }
-    result
+    // A request stops counting once its answer is decided and before its first byte is
+    // written: the client cannot have the whole answer (and start its next request) before
+    // that, so a peak above a client's limit is the client's doing, never this task being
+    // scheduled late after its last write.
+    let answered = || {
+        in_flight.fetch_sub(1, Ordering::SeqCst);
+        if let Some(e) = per_host.lock().expect("lock").get_mut(&host) {
+            e.0 -= 1;
+        }
+    };
+    respond(&mut sock, &resp, answered).await
 }
 
-async fn respond(sock: &mut tokio::net::TcpStream, resp: &Response) -> std::io::Result<()> {
+async fn respond(
+    sock: &mut tokio::net::TcpStream,
+    resp: &Response,
+    answered: impl FnOnce(),
+) -> std::io::Result<()> {
     if resp.hang {
         tokio::time::sleep(Duration::from_secs(3600)).await;
     }
     if !resp.delay.is_zero() {
         tokio::time::sleep(resp.delay).await;
     }
+    answered();
     let mut head = format!("HTTP/1.1 {} X\r\nConnection: close\r\n", resp.status);
     for (k, v) in &resp.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
