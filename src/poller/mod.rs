@@ -133,9 +133,13 @@ pub struct Refresher {
     store: StoreHandle,
     /// Requests in flight at once (the `concurrency` setting).
     global: Arc<Semaphore>,
+    /// The `concurrency` setting, which `global` was made with.
+    concurrency: usize,
     /// Feeds between their request and their commit at once: what bounds a refresh's memory
     /// when the store falls behind, without holding a request slot idle meanwhile.
     pipeline: Arc<Semaphore>,
+    /// How many permits `pipeline` was given in all, so a longer feed list can add the rest.
+    pipeline_size: Arc<Mutex<usize>>,
     /// Where feeds are parsed: a thread per core.
     parsing: Arc<parse_pool::ParsePool>,
     per_host: usize,
@@ -182,7 +186,9 @@ impl Refresher {
             fetcher,
             store,
             global: Arc::new(Semaphore::new(concurrency.max(1))),
+            concurrency: concurrency.max(1),
             pipeline: Arc::new(Semaphore::new(concurrency.max(1) * PIPELINE_PER_REQUEST)),
+            pipeline_size: Arc::new(Mutex::new(concurrency.max(1) * PIPELINE_PER_REQUEST)),
             parsing: Arc::new(parse_pool::ParsePool::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             )),
@@ -196,9 +202,28 @@ impl Refresher {
     /// Sizes the pipeline for the hosts of the feeds it will refresh ([`pipeline_slots`]);
     /// without it, every request slot is taken to be usable.
     pub fn for_feeds<'a>(mut self, feeds: impl IntoIterator<Item = &'a Url>) -> Refresher {
-        let slots = pipeline_slots(self.global.available_permits(), self.per_host, feeds);
+        let slots = pipeline_slots(self.concurrency, self.per_host, feeds);
         self.pipeline = Arc::new(Semaphore::new(slots));
+        self.pipeline_size = Arc::new(Mutex::new(slots));
         self
+    }
+
+    /// A new feed list (a config edit, a feed added in the UI): the pipeline grows when its
+    /// hosts let more requests run at once, so a feed on a new site is not left waiting on
+    /// slots sized for the old list. It never shrinks while in use: permits held by feeds in
+    /// flight cannot be taken back, and a few spare slots cost nothing until they are used.
+    pub fn grow_for_feeds<'a>(&self, feeds: impl IntoIterator<Item = &'a Url>) {
+        let wanted = pipeline_slots(self.concurrency, self.per_host, feeds);
+        let mut size = self.pipeline_size.lock().unwrap_or_else(|p| p.into_inner());
+        if wanted > *size {
+            self.pipeline.add_permits(wanted - *size);
+            *size = wanted;
+        }
+    }
+
+    /// Feeds that may be between their request and their commit at once.
+    pub fn pipeline_size(&self) -> usize {
+        *self.pipeline_size.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Articles kept per feed (the newest; starred ones always).
@@ -573,6 +598,36 @@ mod tests {
         assert_eq!(pipeline_slots(4, 2, &cased), 6);
         // No feeds yet (a config edited later): at least one slot in flight.
         assert_eq!(pipeline_slots(4, 2, &[]), 5);
+    }
+
+    #[test]
+    fn a_longer_feed_list_grows_the_pipeline_and_a_shorter_one_keeps_it() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = StoreHandle::open(&dir.path().join("t.db")).expect("store");
+        let limits = feed::fetch::FetchLimits {
+            timeout: Duration::from_secs(5),
+            max_size: 1 << 20,
+            max_redirects: 5,
+        };
+        let fetcher = Fetcher::direct("tidings-test/1", limits).expect("fetcher");
+        let on = |hosts: usize| -> Vec<Url> {
+            (0..hosts * 3)
+                .map(|i| Url::parse(&format!("http://h{}.example/f{i}", i % hosts)).expect("url"))
+                .collect()
+        };
+        let r = Refresher::new(fetcher, store, 4, 2).for_feeds(&on(1));
+        assert_eq!((r.pipeline_size(), r.pipeline.available_permits()), (6, 6));
+        // Feeds on two more sites: all four request slots can now be used.
+        r.grow_for_feeds(&on(3));
+        assert_eq!((r.pipeline_size(), r.pipeline.available_permits()), (8, 8));
+        // Back to one site: the slots stay (some may be held by feeds in flight).
+        r.grow_for_feeds(&on(1));
+        assert_eq!((r.pipeline_size(), r.pipeline.available_permits()), (8, 8));
+        // A clone (what every refresh task holds) shares the pipeline.
+        let held = r.pipeline.clone().try_acquire_owned().expect("a slot");
+        r.clone().grow_for_feeds(&on(5));
+        assert_eq!((r.pipeline_size(), r.pipeline.available_permits()), (8, 7));
+        drop(held);
     }
 
     #[test]

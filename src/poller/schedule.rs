@@ -26,6 +26,8 @@ pub trait Refresh: Clone + Send + Sync + 'static {
     fn pass_finished(&self) -> impl Future<Output = ()> + Send {
         async {}
     }
+    /// The feed list changed: limits sized for the feeds follow it.
+    fn feeds_changed(&self, _feeds: &[PollFeed]) {}
 }
 
 impl Refresh for Refresher {
@@ -44,6 +46,10 @@ impl Refresh for Refresher {
 
     async fn pass_finished(&self) {
         self.write_search_index().await;
+    }
+
+    fn feeds_changed(&self, feeds: &[PollFeed]) {
+        self.grow_for_feeds(feeds.iter().map(|f| &f.url));
     }
 
     async fn retry_delay(&self, id: FeedId) -> Option<Duration> {
@@ -118,6 +124,7 @@ impl<R: Refresh> Scheduler<R> {
 
     /// A new feed list: feeds kept keep their due times, new ones are due from their state.
     async fn set_feeds(&mut self, feeds: Vec<PollFeed>) {
+        self.refresher.feeds_changed(&feeds);
         let now = Instant::now();
         self.due.retain(|id, _| feeds.iter().any(|f| f.id == *id));
         let states = self.refresher.states().await;
@@ -261,6 +268,8 @@ mod tests {
         calls: Arc<Mutex<Vec<(FeedId, bool, Duration)>>>,
         start: Arc<Mutex<Option<Instant>>>,
         fetch_time: Duration,
+        /// The feed ids of every list the scheduler was given.
+        lists: Arc<Mutex<Vec<Vec<FeedId>>>>,
     }
 
     impl Refresh for Recorder {
@@ -278,6 +287,12 @@ mod tests {
         }
         async fn retry_delay(&self, _: FeedId) -> Option<Duration> {
             None
+        }
+        fn feeds_changed(&self, feeds: &[PollFeed]) {
+            self.lists
+                .lock()
+                .expect("lock")
+                .push(feeds.iter().map(|f| f.id).collect());
         }
     }
 
@@ -380,6 +395,11 @@ mod tests {
         assert!(
             calls.iter().filter(|c| c.0 == FeedId(2)).count() >= 2,
             "{calls:?}"
+        );
+        // The refresher heard of both lists (its pipeline follows the feeds' hosts).
+        assert_eq!(
+            *rec.lists.lock().expect("lock"),
+            vec![vec![FeedId(1)], vec![FeedId(2)]]
         );
     }
 }
