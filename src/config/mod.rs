@@ -99,6 +99,9 @@ pub struct Settings {
 /// Articles kept per feed unless `max_articles` says otherwise.
 pub const DEFAULT_MAX_ARTICLES: usize = 1000;
 
+/// Largest feed body fetched (and unpacked), unless `max_feed_size` says otherwise.
+pub const DEFAULT_MAX_FEED_SIZE: u64 = 10 * 1024 * 1024;
+
 /// How the feed list is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FeedOrder {
@@ -134,7 +137,7 @@ impl Default for Settings {
             concurrency: 16,
             per_host: 2,
             timeout: Duration::from_secs(30),
-            max_feed_size: 10 * 1024 * 1024,
+            max_feed_size: DEFAULT_MAX_FEED_SIZE,
             user_agent: default_user_agent(),
             browser: None,
             article_width: 80,

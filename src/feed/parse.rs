@@ -26,6 +26,12 @@ pub enum ParseError {
     Empty,
     #[error("the response is an HTML page, not a feed")]
     HtmlPage,
+    #[error("the response is binary data{}, not a feed", .0.as_deref().map(|t| format!(" ({t})")).unwrap_or_default())]
+    Binary(Option<String>),
+    #[error("the body is gzip-compressed but cannot be unpacked: {0}")]
+    Gzip(String),
+    #[error("the body unpacks to more than the {limit}-byte limit")]
+    TooLarge { limit: u64 },
     #[error("not a feed: {0}")]
     Invalid(String),
 }
@@ -40,6 +46,8 @@ pub struct Source<'a> {
     pub content_location: Option<&'a str>,
     /// `Content-Language`, the language of text that declares none.
     pub content_language: Option<&'a str>,
+    /// Most bytes a body still gzip-compressed may unpack to (the fetch's size limit).
+    pub max_size: u64,
 }
 
 impl<'a> Source<'a> {
@@ -49,6 +57,7 @@ impl<'a> Source<'a> {
             content_type: None,
             content_location: None,
             content_language: None,
+            max_size: crate::config::DEFAULT_MAX_FEED_SIZE,
         }
     }
 
@@ -82,14 +91,23 @@ pub fn parse_source(bytes: &[u8], source: &Source) -> Result<ParsedFeed, ParseEr
     if bytes.windows(TEST_PANIC.len()).any(|w| w == TEST_PANIC) {
         panic!("the parser crashed on purpose (a debug-build test feed)");
     }
+    let unpacked = prepare::gunzip_nested(bytes, source.max_size)?;
+    let bytes: &[u8] = unpacked.as_deref().unwrap_or(bytes);
     let url = source.base();
     let text = prepare::decode(bytes, source.content_type);
     if prepare::looks_like_json(&text) {
         return json::read(&text, &url);
     }
     let explicit_base = source.content_location.is_some();
+    // Bytes that are no text at all (an image, an archive at the feed's URL) are said to be
+    // that, rather than reported as whatever element the parser happened to find in them.
+    let binary = || ParseError::Binary(source.content_type.map(sanitize_line));
     match tree::read(&text, &url, explicit_base, source.content_language) {
-        Ok(root) => read::read(&root),
+        Ok(root) => match read::read(&root) {
+            Err(ParseError::Invalid(_)) if prepare::looks_binary(&text) => Err(binary()),
+            other => other,
+        },
+        Err(tree::TreeError::NoRoot(_)) if prepare::looks_binary(&text) => Err(binary()),
         Err(tree::TreeError::NoRoot(why)) => {
             let head = text
                 .trim_start()
@@ -221,6 +239,101 @@ mod tests {
 
     fn url() -> Url {
         Url::parse("https://example.org/feed.xml").expect("url")
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        gzip_at(bytes, flate2::Compression::fast())
+    }
+
+    fn gzip_at(bytes: &[u8], level: flate2::Compression) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), level);
+        gz.write_all(bytes).expect("gzip");
+        gz.finish().expect("gzip")
+    }
+
+    /// The real 730-item podcast feed of `tests/fixtures/feeds`, as stored (gzip -9).
+    fn giantbomb_gz() -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feeds/rss2-podcast-giantbomb-730-items.xml.gz");
+        std::fs::read(path).expect("fixture")
+    }
+
+    /// Bytes as random as a compressed file or an image's, the same on every run.
+    fn noise(n: usize, mut seed: u64) -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed.to_le_bytes()[3]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_body_still_gzip_is_unpacked_once_or_twice() {
+        let packed = giantbomb_gz();
+        let once = parse(&packed, Some("application/x-gzip"), &url()).expect("a .xml.gz served as a file");
+        assert_eq!(once.articles.len(), 730);
+        assert_eq!(once.meta.title.as_deref(), Some("Giant Bombcast"));
+        // Compressed once more (an application's gzip behind a server's): the same feed.
+        let twice = parse(&gzip(&packed), None, &url()).expect("gzip twice");
+        assert_eq!(twice, once);
+        // Three layers is past what any server does: refused, not unpacked without end.
+        assert!(parse(&gzip(&gzip(&packed)), None, &url()).is_err());
+    }
+
+    #[test]
+    fn a_gzip_body_is_unpacked_within_the_size_limit_and_a_broken_one_is_named() {
+        let packed = giantbomb_gz();
+        let u = url();
+        let mut source = Source::new(&u);
+        source.max_size = 1 << 20;
+        assert_eq!(
+            parse_source(&packed, &source),
+            Err(ParseError::TooLarge { limit: 1 << 20 })
+        );
+        // A bomb: 32 MiB of zeros in about 32 KiB, stopped at the limit, not unpacked whole.
+        let bomb = gzip_at(&vec![0u8; 32 << 20], flate2::Compression::best());
+        assert!(bomb.len() < 64 << 10, "{}", bomb.len());
+        assert_eq!(
+            parse_source(&bomb, &source),
+            Err(ParseError::TooLarge { limit: 1 << 20 })
+        );
+        let cut = &packed[..packed.len() / 2];
+        match parse(cut, None, &u) {
+            Err(e @ ParseError::Gzip(_)) => {
+                assert!(
+                    e.to_string()
+                        .starts_with("the body is gzip-compressed but cannot be unpacked"),
+                    "{e}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn binary_bytes_are_called_binary_and_no_real_feed_is() {
+        let png = [b"\x89PNG\r\n\x1a\n".as_slice(), &noise(4096, 7)].concat();
+        let e = parse(&png, Some("image/png"), &url()).expect_err("an image");
+        assert_eq!(e, ParseError::Binary(Some("image/png".into())));
+        assert_eq!(
+            e.to_string(),
+            "the response is binary data (image/png), not a feed"
+        );
+        // Noise that happens to hold a `<`: still binary, not "the document is <…>".
+        let mut noisy = noise(4096, 11);
+        noisy[100..103].copy_from_slice(b"<Q ");
+        assert_eq!(parse(&noisy, None, &url()), Err(ParseError::Binary(None)));
+        // A document that is text but no feed keeps its own message.
+        let svg = parse(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>", None, &url()).expect_err("svg");
+        assert_eq!(svg.to_string(), "not a feed: the document is <svg>");
+        for (i, bytes) in super::fuzz::real_feeds().iter().enumerate() {
+            let text = prepare::decode(bytes, None);
+            assert!(!prepare::looks_binary(&text), "fixture {i} looks binary");
+        }
     }
 
     #[test]
@@ -372,7 +485,7 @@ mod fuzz {
     }
 
     /// The real feeds of `tests/fixtures/feeds`, read once.
-    fn real_feeds() -> &'static [Vec<u8>] {
+    pub(super) fn real_feeds() -> &'static [Vec<u8>] {
         static FEEDS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
         FEEDS.get_or_init(|| {
             let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds");

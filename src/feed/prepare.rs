@@ -69,6 +69,52 @@ fn declared_encoding(bytes: &[u8]) -> Option<String> {
     Some(rest[..rest.find(quote)?].to_string())
 }
 
+/// The first bytes of a gzip stream (RFC 1952: ID1, ID2, and CM 8 for deflate).
+const GZIP_MAGIC: [u8; 3] = [0x1f, 0x8b, 0x08];
+
+/// Layers of gzip unpacked at most: a file compressed and then served compressed again.
+const GZIP_LAYERS: usize = 2;
+
+/// The document inside a body that is still gzip after HTTP's own decoding: a `.xml.gz`
+/// served as a file (no `Content-Encoding`), or a body compressed twice (an application's
+/// gzip behind a server that compresses again). No text format begins with these bytes, so
+/// unpacking them is never a guess. `None` when the body is not gzip. At most `limit` bytes
+/// are unpacked, as for a fetched body.
+pub fn gunzip_nested(bytes: &[u8], limit: u64) -> Result<Option<Vec<u8>>, super::ParseError> {
+    use std::io::Read as _;
+    let mut unpacked: Option<Vec<u8>> = None;
+    for _ in 0..GZIP_LAYERS {
+        let packed: &[u8] = unpacked.as_deref().unwrap_or(bytes);
+        if !packed.starts_with(&GZIP_MAGIC) {
+            break;
+        }
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(packed)
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut out)
+            .map_err(|e| super::ParseError::Gzip(e.to_string()))?;
+        if out.len() as u64 > limit {
+            return Err(super::ParseError::TooLarge { limit });
+        }
+        unpacked = Some(out);
+    }
+    Ok(unpacked)
+}
+
+/// Whether decoded text is binary data rather than a document: its first kilobyte holds
+/// many control characters (other than whitespace) or undecodable bytes. Random and
+/// compressed bytes give about one in ten; a text feed with a stray control byte, a few.
+pub fn looks_binary(text: &str) -> bool {
+    let (mut seen, mut odd) = (0usize, 0usize);
+    for c in text.chars().take(1024) {
+        seen += 1;
+        if c == '\u{fffd}' || (c.is_control() && !c.is_whitespace()) {
+            odd += 1;
+        }
+    }
+    odd >= 16 && odd * 20 >= seen
+}
+
 /// Whether the text (after whitespace) starts like JSON.
 pub fn looks_like_json(text: &str) -> bool {
     text.trim_start().starts_with('{')

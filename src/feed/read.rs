@@ -30,7 +30,7 @@ pub fn read(root: &Element) -> Result<ParsedFeed, ParseError> {
     let known = root.is("rss") || root.is("rdf") || root.is("feed") || root.is("channel");
     if !known && entries.is_empty() && channel.is_none() {
         return Err(ParseError::Invalid(format!(
-            "not a feed: the document is <{}>",
+            "the document is <{}>",
             sanitize_line(&root.name)
         )));
     }

@@ -323,6 +323,7 @@ impl Refresher {
             Ok(Err(e)) | Err(e) => return FeedResult::Failed { error: e.into() },
         };
         let max = self.max_articles;
+        let max_size = self.fetcher.limits().max_size;
         let parsed = self
             .parsing
             .run(move || {
@@ -331,6 +332,7 @@ impl Refresher {
                     content_type: content_type.as_deref(),
                     content_location: location.as_deref(),
                     content_language: language.as_deref(),
+                    max_size,
                 };
                 crate::recover::catch(|| {
                     feed::parse::parse_source(&bytes, &source).map(|mut parsed| {

@@ -141,6 +141,33 @@ fn gzip_bodies_are_decoded() {
 }
 
 #[test]
+fn bodies_still_gzip_after_http_are_unpacked() {
+    // A real `.xml.gz` served as a file (no Content-Encoding), and a feed compressed twice
+    // (gzip inside a gzip Content-Encoding), as misconfigured servers send them.
+    let file = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feeds/rss2-podcast-giantbomb-730-items.xml.gz"),
+    )
+    .expect("fixture");
+    let mut inner = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    inner.write_all(rss("D", "d", 3).as_bytes()).expect("gz");
+    let mut outer = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    outer.write_all(&inner.finish().expect("gz")).expect("gz");
+    let twice = outer.finish().expect("gz");
+    let server = Server::start(move |req| match req.path.as_str() {
+        "/podcast.xml.gz" => Response::ok(file.clone()).header("Content-Type", "application/x-gzip"),
+        _ => Response::ok(twice.clone()).header("Content-Encoding", "gzip"),
+    });
+    let e = env(&[server.url("/podcast.xml.gz"), server.url("/twice")]);
+    assert!(
+        matches!(e.refresh(0), FeedResult::Updated { new: 730, .. }),
+        "{:?}",
+        e.state(0).last_error
+    );
+    assert!(matches!(e.refresh(1), FeedResult::Updated { new: 3, .. }));
+}
+
+#[test]
 fn permanent_redirect_is_recorded_and_followed_next_time() {
     let server = Server::start(|req| match req.path.as_str() {
         "/old" => Response::status(301).header("Location", "/new"),
