@@ -24,8 +24,10 @@ pub struct ParsedFeed {
 pub enum ParseError {
     #[error("the response is empty")]
     Empty,
-    #[error("the response is an HTML page, not a feed")]
-    HtmlPage,
+    /// With the feed the page announces (`<link rel="alternate">`), when it names one: most
+    /// often the URL the config should have.
+    #[error("the response is an HTML page, not a feed{}", .announces.as_deref().map(|u| format!("; the page announces the feed {u}")).unwrap_or_default())]
+    HtmlPage { announces: Option<String> },
     #[error("the response is binary data{}, not a feed", .0.as_deref().map(|t| format!(" ({t})")).unwrap_or_default())]
     Binary(Option<String>),
     #[error("the body is gzip-compressed but cannot be unpacked: {0}")]
@@ -102,7 +104,7 @@ pub fn parse_source(bytes: &[u8], source: &Source) -> Result<ParsedFeed, ParseEr
     // Bytes that are no text at all (an image, an archive at the feed's URL) are said to be
     // that, rather than reported as whatever element the parser happened to find in them.
     let binary = || ParseError::Binary(source.content_type.map(sanitize_line));
-    match tree::read(&text, &url, explicit_base, source.content_language) {
+    let read = match tree::read(&text, &url, explicit_base, source.content_language) {
         Ok(root) => match read::read(&root) {
             Err(ParseError::Invalid(_)) if prepare::looks_binary(&text) => Err(binary()),
             other => other,
@@ -115,14 +117,29 @@ pub fn parse_source(bytes: &[u8], source: &Source) -> Result<ParsedFeed, ParseEr
                 .unwrap_or(text.trim_start())
                 .to_ascii_lowercase();
             if head.starts_with("<!doctype html") || head.starts_with("<html") {
-                return Err(ParseError::HtmlPage);
+                Err(ParseError::HtmlPage { announces: None })
+            } else {
+                Err(ParseError::Invalid(match why {
+                    Some(e) => format!("no XML element could be read ({})", sanitize_line(&e)),
+                    None => "no XML element in the document".into(),
+                }))
             }
-            Err(ParseError::Invalid(match why {
-                Some(e) => format!("no XML element could be read ({})", sanitize_line(&e)),
-                None => "no XML element in the document".into(),
-            }))
         }
+    };
+    match read {
+        Err(ParseError::HtmlPage { .. }) => Err(ParseError::HtmlPage {
+            announces: announced_feed(&text, &url, source.url),
+        }),
+        other => other,
     }
+}
+
+/// The first feed an HTML page announces, unless it is the URL that gave the page.
+fn announced_feed(html: &str, page: &Url, fetched: &Url) -> Option<String> {
+    super::discover::discover(html, page)
+        .into_iter()
+        .map(|c| c.url)
+        .find(|u| u != fetched.as_str())
 }
 
 /// The title tidings gives an article whose feed gave it none.
@@ -386,7 +403,33 @@ mod tests {
     #[test]
     fn html_page_is_a_specific_error() {
         let err = parse(b"<!DOCTYPE html><html><body>hi</body></html>", None, &url()).expect_err("html");
-        assert_eq!(err, ParseError::HtmlPage);
+        assert_eq!(err, ParseError::HtmlPage { announces: None });
+        // The page names its feed: the error says which URL to subscribe to instead.
+        let page = br#"<!DOCTYPE html><html><head><link rel="alternate" type="application/rss+xml" href="rss.xml"></head><body>hi</body></html>"#;
+        let err = parse(page, None, &url()).expect_err("html");
+        assert_eq!(
+            err.to_string(),
+            "the response is an HTML page, not a feed; the page announces the feed https://example.org/rss.xml"
+        );
+        // A page that announces only the URL it came from gives no advice.
+        let itself = br#"<html><head><link rel="alternate" type="application/atom+xml" href="/feed.xml"></head></html>"#;
+        assert_eq!(
+            parse(itself, None, &url()),
+            Err(ParseError::HtmlPage { announces: None })
+        );
+        // A real page (Daring Fireball's home page, from tests/fixtures/feeds).
+        let real = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/feeds/html-page-daringfireball-autodiscovery.html"),
+        )
+        .expect("fixture");
+        let home = Url::parse("https://daringfireball.net/").expect("url");
+        assert_eq!(
+            parse(&real, Some("text/html"), &home),
+            Err(ParseError::HtmlPage {
+                announces: Some("https://daringfireball.net/feeds/main".into())
+            })
+        );
         assert_eq!(
             parse(b"  \n", None, &url()).expect_err("empty"),
             ParseError::Empty

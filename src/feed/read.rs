@@ -21,7 +21,7 @@ use crate::text::{escape_xml, index_text, sanitize_line, sanitize_text};
 /// Reads a feed from its root element.
 pub fn read(root: &Element) -> Result<ParsedFeed, ParseError> {
     if root.is("html") && (root.ns.is_empty() || root.ns == ns::XHTML) {
-        return Err(ParseError::HtmlPage);
+        return Err(ParseError::HtmlPage { announces: None });
     }
     let vocab = Vocabulary::of(root);
     let mut entries = Vec::new();

@@ -24,24 +24,24 @@ pub async fn find_feed(
     let url = Url::parse(input.trim())
         .or_else(|_| Url::parse(&format!("https://{}", input.trim())))
         .map_err(|_| UsageError(format!("'{input}' is not a URL")))?;
-    let (final_url, text) = fetch_text(fetcher, &url).await?;
-    if !looks_like_html(&text) {
-        let parsed =
-            parse(&text, &final_url).with_context(|| format!("'{url}' is neither a feed nor a web page"))?;
+    let fetched = fetch_text(fetcher, &url).await?;
+    let (final_url, text) = (&fetched.url, &fetched.text);
+    if !looks_like_html(text) {
+        let parsed = parse(&fetched).with_context(|| format!("'{url}' is neither a feed nor a web page"))?;
         return Ok(Found {
             url: url.to_string(),
             title: parsed.meta.title,
         });
     }
-    let mut candidates = discover(&text, &final_url);
+    let mut candidates = discover(text, final_url);
     if candidates.is_empty() {
         for path in COMMON_PATHS {
             let Ok(try_url) = final_url.join(path) else {
                 continue;
             };
-            if let Ok((u, body)) = fetch_text(fetcher, &try_url).await
-                && !looks_like_html(&body)
-                && parse(&body, &u).is_ok()
+            if let Ok(page) = fetch_text(fetcher, &try_url).await
+                && !looks_like_html(&page.text)
+                && parse(&page).is_ok()
             {
                 candidates.push(Candidate {
                     url: try_url.to_string(),
@@ -67,29 +67,49 @@ pub async fn find_feed(
         }
     };
     let feed_url = Url::parse(&chosen.url)?;
-    let (u, body) = fetch_text(fetcher, &feed_url).await?;
-    let parsed = parse(&body, &u).with_context(|| format!("'{feed_url}' does not hold a valid feed"))?;
+    let page = fetch_text(fetcher, &feed_url).await?;
+    let parsed = parse(&page).with_context(|| format!("'{feed_url}' does not hold a valid feed"))?;
     Ok(Found {
         url: chosen.url,
         title: parsed.meta.title.or(chosen.title),
     })
 }
 
-async fn fetch_text(fetcher: &Fetcher, url: &Url) -> Result<(Url, String)> {
+/// A fetched response as text, with where it came from and what HTTP called it.
+struct Page {
+    url: Url,
+    text: String,
+    content_type: Option<String>,
+}
+
+async fn fetch_text(fetcher: &Fetcher, url: &Url) -> Result<Page> {
     match fetcher.fetch(url, &Validators::default()).await {
         Ok(FetchOutcome::Fetched(f)) => {
-            let text = crate::fulltext::decode_html(&f.bytes, f.content_type.as_deref());
-            Ok((f.final_url, text))
+            // A feed still gzip after HTTP's decoding (a `.xml.gz`) is unpacked as a refresh
+            // unpacks it, before it is taken for text.
+            let unpacked = crate::feed::prepare::gunzip_nested(&f.bytes, fetcher.limits().max_size)
+                .with_context(|| format!("cannot read '{url}'"))?;
+            let bytes = unpacked.as_deref().unwrap_or(&f.bytes);
+            let text = crate::fulltext::decode_html(bytes, f.content_type.as_deref());
+            Ok(Page {
+                url: f.final_url,
+                text,
+                content_type: f.content_type,
+            })
         }
         Ok(FetchOutcome::NotModified { .. }) => bail!("'{url}' answered 304 Not Modified"),
         Err(e) => bail!("cannot fetch '{url}': {e}"),
     }
 }
 
-fn parse(text: &str, url: &Url) -> Result<ParsedFeed> {
-    Ok(crate::feed::parse(
-        text.as_bytes(),
-        Some("text/xml; charset=utf-8"),
-        url,
-    )?)
+/// Parses a page's text as a feed. The text is UTF-8 already, which the content type given to
+/// the parser says; an error about the bytes names the type the server sent.
+fn parse(page: &Page) -> Result<ParsedFeed> {
+    match crate::feed::parse(page.text.as_bytes(), Some("text/xml; charset=utf-8"), &page.url) {
+        Err(crate::feed::ParseError::Binary(_)) => Err(crate::feed::ParseError::Binary(
+            page.content_type.as_deref().map(crate::text::sanitize_line),
+        )
+        .into()),
+        other => Ok(other?),
+    }
 }

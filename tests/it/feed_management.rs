@@ -167,6 +167,71 @@ fn add_discovers_the_feed_of_a_real_page_with_a_relative_href() {
 }
 
 #[test]
+fn a_feed_url_that_gives_its_page_names_the_feed_and_a_raw_gzip_feed_is_read() {
+    let page = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feeds/html-page-daringfireball-autodiscovery.html"),
+    )
+    .expect("fixture");
+    let podcast = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/feeds/rss2-podcast-giantbomb-730-items.xml.gz"),
+    )
+    .expect("fixture");
+    let server = Server::start(move |req| match req.path.as_str() {
+        "/" => Response::ok(page.clone()).header("Content-Type", "text/html; charset=utf-8"),
+        "/podcast.xml.gz" => Response::ok(podcast.clone()).header("Content-Type", "application/gzip"),
+        // Bytes as random as an image's (xorshift), after a PNG signature.
+        "/logo.png" => {
+            let mut x = 0x2545_f491_4f6c_dd1du64;
+            let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+            png.extend((0..4096).map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x.to_le_bytes()[5]
+            }));
+            Response::ok(png).header("Content-Type", "image/png")
+        }
+        _ => Response::status(404),
+    });
+    let (_d, config, data) = setup();
+    // `add` of a `.xml.gz` served as a file: the feed inside is found and named.
+    let out = ok(run(&config, &data, &["add", &server.url("/podcast.xml.gz")]));
+    assert!(out.contains("added Giant Bombcast"), "{out}");
+    // An image is named as what it is, with the type its server sent.
+    let out = run(&config, &data, &["add", &server.url("/logo.png")]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("binary data (image/png), not a feed"), "{err}");
+    // The home page in the config where its feed should be: the refresh says which URL to use.
+    // (A config of these two alone: the refresh reaches no server but this one.)
+    let local = config.with_file_name("local.toml");
+    std::fs::write(
+        &local,
+        format!(
+            "[[feed]]\nurl = \"{}\"\n\n[[feed]]\nurl = \"{}\"\n",
+            server.url("/podcast.xml.gz"),
+            server.url("/")
+        ),
+    )
+    .expect("w");
+    let out = run(&local, &data, &["refresh"]);
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        printed.contains(&format!(
+            "the response is an HTML page, not a feed; the page announces the feed {}",
+            server.url("/feeds/main")
+        )),
+        "{printed}"
+    );
+    assert!(printed.contains("730 new articles"), "{printed}");
+}
+
+#[test]
 fn several_candidates_need_a_pick_and_common_paths_are_tried() {
     let server = Server::start(|req| match req.path.as_str() {
         "/multi" => Response::ok(format!(
