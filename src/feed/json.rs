@@ -10,10 +10,32 @@ use super::parse::{ParseError, ParsedFeed, entry_key, placeholder_for, resolve};
 use crate::model::{Enclosure, FeedMeta, NewArticle};
 use crate::text::{escape_xml, sanitize_line, sanitize_text};
 
+/// What is wrong with a document that is not JSON. One whose error is at its very end (only
+/// whitespace follows where the parser stopped) was cut short, as a download that stopped
+/// part way is: said so, as the XML reader says of a feed that ends inside an item.
+fn json_error(text: &str, e: &serde_json::Error) -> String {
+    let from_line = text.split_inclusive('\n').skip(e.line().saturating_sub(1));
+    let mut rest = from_line.enumerate().map(|(i, line)| {
+        if i == 0 {
+            // The column is 1-based and counts bytes; 0 when the error is at the line's start.
+            line.get(e.column().saturating_sub(1).min(line.len())..)
+                .unwrap_or("")
+        } else {
+            line
+        }
+    });
+    if e.is_eof() || rest.all(|piece| piece.trim().is_empty()) {
+        return format!(
+            "the JSON document is cut short (it stops inside a value at line {})",
+            e.line()
+        );
+    }
+    format!("not valid JSON: {}", sanitize_line(&e.to_string()))
+}
+
 /// Reads a JSON Feed document.
 pub fn read(text: &str, base: &Url) -> Result<ParsedFeed, ParseError> {
-    let doc: Value = serde_json::from_str(text)
-        .map_err(|e| ParseError::Invalid(format!("not valid JSON: {}", sanitize_line(&e.to_string()))))?;
+    let doc: Value = serde_json::from_str(text).map_err(|e| ParseError::Invalid(json_error(text, &e)))?;
     let Some(obj) = doc.as_object() else {
         return Err(ParseError::Invalid("the JSON document is not an object".into()));
     };
@@ -149,4 +171,67 @@ fn tags(v: &Value) -> Vec<String> {
         super::parse::add_category(&mut out, &t);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> String {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds");
+        std::fs::read_to_string(dir.join(name)).expect("fixture")
+    }
+
+    fn error_of(text: &str) -> String {
+        let base = Url::parse("https://example.org/feed.json").expect("url");
+        match read(text, &base) {
+            Err(ParseError::Invalid(why)) => why,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_prefix_of_a_real_json_feed_is_cut_short_and_damage_inside_is_not() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds");
+        let mut whole: Vec<String> = std::fs::read_dir(&dir)
+            .expect("fixtures")
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .map(|p| std::fs::read_to_string(p).expect("fixture"))
+            .filter(|t| serde_json::from_str::<Value>(t).is_ok())
+            .collect();
+        whole.sort();
+        assert!(whole.len() >= 2, "the JSON Feed fixtures");
+        for text in &whole {
+            let step = (text.len() / 40).max(1);
+            for cut in (1..text.len())
+                .step_by(step)
+                .filter(|&c| text.is_char_boundary(c))
+            {
+                let prefix = &text[..cut];
+                if prefix.trim_end().len() == text.trim_end().len() {
+                    continue;
+                }
+                let why = error_of(prefix);
+                assert!(
+                    why.starts_with("the JSON document is cut short"),
+                    "cut at {cut}: {why}"
+                );
+            }
+        }
+        // Damage in the middle is what serde says it is.
+        let broken = whole[0].replacen(':', " ", 1);
+        assert!(
+            error_of(&broken).starts_with("not valid JSON: "),
+            "{}",
+            error_of(&broken)
+        );
+        // The real download that stopped mid-string (NetNewsWire's `allthis-partial.json`).
+        let why = error_of(&fixture("malformed-truncated-jsonfeed.json"));
+        assert_eq!(
+            why,
+            "the JSON document is cut short (it stops inside a value at line 2)"
+        );
+    }
 }
