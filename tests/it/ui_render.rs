@@ -208,6 +208,54 @@ fn tiny_terminal_does_not_panic() {
 }
 
 #[test]
+fn a_failing_feed_without_articles_shows_its_whole_error_beside_it() {
+    let mut a = app((80, 24));
+    let long = "parse error: the response is an HTML page, not a feed; the page announces the feed https://daringfireball.net/feeds/main";
+    a.update(Msg::Store(StoreReply::Counts {
+        epoch: a.writes.epoch,
+        unread: vec![(FeedId(1), 1), (FeedId(2), 0), (FeedId(3), 1)],
+        starred: 1,
+        errors: vec![(FeedId(2), long.into())],
+        titles: vec![],
+        views: vec![],
+    }));
+    for _ in 0..a.entries.len() {
+        if a.entries[a.feed_selected].error.is_some() {
+            break;
+        }
+        key(&mut a, 'j');
+    }
+    assert!(
+        a.entries[a.feed_selected].error.is_some(),
+        "the failing feed is selected"
+    );
+    a.update(Msg::Store(StoreReply::Window {
+        generation: a.headlines.generation,
+        offset: 0,
+        rows: vec![],
+        total: 0,
+        kept_at: None,
+    }));
+    let t = render(&a, (80, 24));
+    let buf = t.backend().buffer();
+    // The headline pane: inside the second box on the top row.
+    let left = (1..80)
+        .find(|&x| buf[(x, 0)].symbol() == "┌")
+        .expect("the headline pane")
+        + 1;
+    let pane: String = (1..23)
+        .map(|y| (left..79).map(|x| buf[(x, y)].symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words(&pane).contains(&format!("This feed fails: {long}")),
+        "{pane}"
+    );
+    assert_eq!(buf[(left, 1)].fg, Theme::default().error);
+}
+
+#[test]
 fn styles_carry_meaning() {
     let mut a = app((80, 24));
     key(&mut a, 'l');
