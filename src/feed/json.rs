@@ -177,9 +177,12 @@ fn tags(v: &Value) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn fixtures() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds")
+    }
+
     fn fixture(name: &str) -> String {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds");
-        std::fs::read_to_string(dir.join(name)).expect("fixture")
+        std::fs::read_to_string(fixtures().join(name)).expect("fixture")
     }
 
     fn error_of(text: &str) -> String {
@@ -192,8 +195,7 @@ mod tests {
 
     #[test]
     fn every_prefix_of_a_real_json_feed_is_cut_short_and_damage_inside_is_not() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds");
-        let mut whole: Vec<String> = std::fs::read_dir(&dir)
+        let mut whole: Vec<String> = std::fs::read_dir(fixtures())
             .expect("fixtures")
             .flatten()
             .map(|e| e.path())

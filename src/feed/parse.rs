@@ -269,11 +269,15 @@ mod tests {
         gz.finish().expect("gzip")
     }
 
-    /// The real 730-item podcast feed of `tests/fixtures/feeds`, as stored (gzip -9).
+    /// The bytes of `tests/fixtures/feeds/NAME`, as stored.
+    fn fixture(name: &str) -> Vec<u8> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/feeds");
+        std::fs::read(dir.join(name)).expect("fixture")
+    }
+
+    /// The real 730-item podcast feed, as stored (gzip -9).
     fn giantbomb_gz() -> Vec<u8> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/feeds/rss2-podcast-giantbomb-730-items.xml.gz");
-        std::fs::read(path).expect("fixture")
+        fixture("rss2-podcast-giantbomb-730-items.xml.gz")
     }
 
     /// Bytes as random as a compressed file or an image's, the same on every run.
@@ -418,11 +422,7 @@ mod tests {
             Err(ParseError::HtmlPage { announces: None })
         );
         // A real page (Daring Fireball's home page, from tests/fixtures/feeds).
-        let real = std::fs::read(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/fixtures/feeds/html-page-daringfireball-autodiscovery.html"),
-        )
-        .expect("fixture");
+        let real = fixture("html-page-daringfireball-autodiscovery.html");
         let home = Url::parse("https://daringfireball.net/").expect("url");
         assert_eq!(
             parse(&real, Some("text/html"), &home),

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::support::{Response, Server, rss};
+use crate::support::{Response, Server, feed_fixture, rss};
 use tidings::config::Config;
 
 use crate::support::tidings as run;
@@ -145,11 +145,7 @@ const PAGE_HEAD: &str = "<!DOCTYPE html><html><head><title>A blog</title>";
 
 #[test]
 fn add_discovers_the_feed_of_a_real_page_with_a_relative_href() {
-    let page = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/feeds/html-page-daringfireball-autodiscovery.html"),
-    )
-    .expect("fixture");
+    let page = feed_fixture("html-page-daringfireball-autodiscovery.html");
     let server = Server::start(move |req| match req.path.as_str() {
         "/" => Response::ok(page.clone()).header("Content-Type", "text/html; charset=utf-8"),
         "/feeds/main" => Response::ok(rss("Daring Fireball", "df", 3)),
@@ -168,16 +164,8 @@ fn add_discovers_the_feed_of_a_real_page_with_a_relative_href() {
 
 #[test]
 fn a_feed_url_that_gives_its_page_names_the_feed_and_a_raw_gzip_feed_is_read() {
-    let page = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/feeds/html-page-daringfireball-autodiscovery.html"),
-    )
-    .expect("fixture");
-    let podcast = std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/feeds/rss2-podcast-giantbomb-730-items.xml.gz"),
-    )
-    .expect("fixture");
+    let page = feed_fixture("html-page-daringfireball-autodiscovery.html");
+    let podcast = feed_fixture("rss2-podcast-giantbomb-730-items.xml.gz");
     let server = Server::start(move |req| match req.path.as_str() {
         "/" => Response::ok(page.clone()).header("Content-Type", "text/html; charset=utf-8"),
         "/podcast.xml.gz" => Response::ok(podcast.clone()).header("Content-Type", "application/gzip"),

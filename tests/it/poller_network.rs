@@ -144,11 +144,7 @@ fn gzip_bodies_are_decoded() {
 fn bodies_still_gzip_after_http_are_unpacked() {
     // A real `.xml.gz` served as a file (no Content-Encoding), and a feed compressed twice
     // (gzip inside a gzip Content-Encoding), as misconfigured servers send them.
-    let file = std::fs::read(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/feeds/rss2-podcast-giantbomb-730-items.xml.gz"),
-    )
-    .expect("fixture");
+    let file = crate::support::feed_fixture("rss2-podcast-giantbomb-730-items.xml.gz");
     let mut inner = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     inner.write_all(rss("D", "d", 3).as_bytes()).expect("gz");
     let mut outer = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

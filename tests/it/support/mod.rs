@@ -312,6 +312,14 @@ async fn respond(
     sock.flush().await
 }
 
+/// The bytes of `tests/fixtures/feeds/NAME`, as stored (a `.gz` stays compressed).
+pub fn feed_fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/feeds")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// A small RSS 2.0 feed with `n` items whose guids are `prefix-i`.
 pub fn rss(title: &str, prefix: &str, n: usize) -> String {
     let mut s = format!(
