@@ -27,7 +27,8 @@ pub async fn find_feed(
     let fetched = fetch_text(fetcher, &url).await?;
     let (final_url, text) = (&fetched.url, &fetched.text);
     if !looks_like_html(text) {
-        let parsed = parse(&fetched).with_context(|| format!("'{url}' is neither a feed nor a web page"))?;
+        let parsed =
+            parse(fetcher, &fetched).with_context(|| format!("'{url}' is neither a feed nor a web page"))?;
         return Ok(Found {
             url: url.to_string(),
             title: parsed.meta.title,
@@ -41,7 +42,7 @@ pub async fn find_feed(
             };
             if let Ok(page) = fetch_text(fetcher, &try_url).await
                 && !looks_like_html(&page.text)
-                && parse(&page).is_ok()
+                && parse(fetcher, &page).is_ok()
             {
                 candidates.push(Candidate {
                     url: try_url.to_string(),
@@ -68,16 +69,18 @@ pub async fn find_feed(
     };
     let feed_url = Url::parse(&chosen.url)?;
     let page = fetch_text(fetcher, &feed_url).await?;
-    let parsed = parse(&page).with_context(|| format!("'{feed_url}' does not hold a valid feed"))?;
+    let parsed = parse(fetcher, &page).with_context(|| format!("'{feed_url}' does not hold a valid feed"))?;
     Ok(Found {
         url: chosen.url,
         title: parsed.meta.title.or(chosen.title),
     })
 }
 
-/// A fetched response as text, with where it came from and what HTTP called it.
+/// A fetched response: its bytes for the feed parser, its text for finding a web page's
+/// links, where it came from and what HTTP called it.
 struct Page {
     url: Url,
+    bytes: Vec<u8>,
     text: String,
     content_type: Option<String>,
 }
@@ -85,14 +88,10 @@ struct Page {
 async fn fetch_text(fetcher: &Fetcher, url: &Url) -> Result<Page> {
     match fetcher.fetch(url, &Validators::default()).await {
         Ok(FetchOutcome::Fetched(f)) => {
-            // A feed still gzip after HTTP's decoding (a `.xml.gz`) is unpacked as a refresh
-            // unpacks it, before it is taken for text.
-            let unpacked = crate::feed::prepare::gunzip_nested(&f.bytes, fetcher.limits().max_size)
-                .with_context(|| format!("cannot read '{url}'"))?;
-            let bytes = unpacked.as_deref().unwrap_or(&f.bytes);
-            let text = crate::fulltext::decode_html(bytes, f.content_type.as_deref());
+            let text = crate::fulltext::decode_html(&f.bytes, f.content_type.as_deref());
             Ok(Page {
                 url: f.final_url,
+                bytes: f.bytes,
                 text,
                 content_type: f.content_type,
             })
@@ -102,14 +101,11 @@ async fn fetch_text(fetcher: &Fetcher, url: &Url) -> Result<Page> {
     }
 }
 
-/// Parses a page's text as a feed. The text is UTF-8 already, which the content type given to
-/// the parser says; an error about the bytes names the type the server sent.
-fn parse(page: &Page) -> Result<ParsedFeed> {
-    match crate::feed::parse(page.text.as_bytes(), Some("text/xml; charset=utf-8"), &page.url) {
-        Err(crate::feed::ParseError::Binary(_)) => Err(crate::feed::ParseError::Binary(
-            page.content_type.as_deref().map(crate::text::sanitize_line),
-        )
-        .into()),
-        other => Ok(other?),
-    }
+/// Parses a response as a feed exactly as a refresh would: its own bytes and Content-Type
+/// (the feed's encoding rules, a `.xml.gz` unpacked within the fetch's size limit).
+fn parse(fetcher: &Fetcher, page: &Page) -> Result<ParsedFeed> {
+    let mut source = crate::feed::parse::Source::new(&page.url);
+    source.content_type = page.content_type.as_deref();
+    source.max_size = fetcher.limits().max_size;
+    Ok(crate::feed::parse::parse_source(&page.bytes, &source)?)
 }
