@@ -94,16 +94,12 @@ pub fn draw_headlines(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Them
     let height = inner.height as usize;
     let width = inner.width as usize;
     if h.total == 0 {
-        let failing = app
-            .entries
-            .get(app.feed_selected)
-            .and_then(|e| e.error.as_deref())
-            .filter(|_| !h.loading && h.query.search.is_none());
+        let failing = super::selected_entry_error(app).filter(|_| !h.loading && h.query.search.is_none());
         if let Some(error) = failing {
             // A feed that never worked has room for its whole error (the status line cuts
             // it to a line), which is often what to change: the feed a page announces.
             let text = format!("This feed fails: {}", sanitize_line(error));
-            let lines: Vec<Line> = wrap::wrap(&text, width.max(1))
+            let lines: Vec<Line> = wrap::wrap(&text, width)
                 .into_iter()
                 .map(|l| Line::from(Span::styled(l, Style::default().fg(theme.error))))
                 .collect();

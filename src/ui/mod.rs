@@ -116,9 +116,9 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
             format!("refreshing {done}/{total}"),
             Style::default().fg(theme.accent),
         )
-    } else if let Some(e) = selected_feed_error(app) {
+    } else if let Some(e) = selected_entry_error(app).filter(|_| app.focus == Focus::Feeds) {
         (
-            format!("feed failing: {}", sanitize_line(&e)),
+            format!("feed failing: {}", sanitize_line(e)),
             Style::default().fg(theme.error),
         )
     } else if let Some(m) = &app.status.message {
@@ -133,9 +133,9 @@ fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App, theme: &Theme) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn selected_feed_error(app: &App) -> Option<String> {
-    if app.focus != Focus::Feeds {
-        return None;
-    }
-    app.entries.get(app.feed_selected).and_then(|e| e.error.clone())
+/// The error of the feed selected in the feed list, if it is failing.
+fn selected_entry_error(app: &App) -> Option<&str> {
+    app.entries
+        .get(app.feed_selected)
+        .and_then(|e| e.error.as_deref())
 }
